@@ -25,16 +25,17 @@ class Page:
 class SourceText:
     """The clean text of one input: headers/footers gone, hard wraps rejoined.
 
-    ``page_starts[i]`` is the offset in ``text`` where page ``i + 1`` begins
-    (page numbers of the input file, 1-based).
+    ``page_starts[i]`` is the offset in ``text`` where page ``first_page + i``
+    begins (printed page numbers when the input has them).
     """
 
     name: str  # the input's file name, used in provenance and error messages
     text: str
     page_starts: list[int] = field(default_factory=lambda: [0])
+    first_page: int = 1  # the number of the page page_starts[0] belongs to
 
     def page_at(self, offset: int) -> int:
-        return max(1, bisect.bisect_right(self.page_starts, offset))
+        return self.first_page + max(0, bisect.bisect_right(self.page_starts, offset) - 1)
 
     def pages(self, start: int, end: int) -> list[int]:
         return list(range(self.page_at(start), self.page_at(max(start, end - 1)) + 1))

@@ -1,1 +1,72 @@
-"""The extraction pipeline (being written)."""
+"""The extraction pipeline: one input file -> IssueExtraction.
+
+read_pages (I/O) -> clean_pages -> split_documents -> build_sections ->
+find_assignments / find_duties / find_deadlines / find_targets. Every stage
+after the first is a pure function of the records before it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from gazettekg.extract.agencies import Resolver, default_registry, jurisdiction_of
+from gazettekg.extract.assignments import find_assignments
+from gazettekg.extract.cleantext import clean_pages
+from gazettekg.extract.deadlines import find_deadlines
+from gazettekg.extract.documents import split_documents
+from gazettekg.extract.duties import find_duties
+from gazettekg.extract.errors import InputError
+from gazettekg.extract.headings import build_sections
+from gazettekg.extract.pages import decode_text, is_pdf, issue_title, read_pages
+from gazettekg.extract.targets import find_targets
+from gazettekg.records import Agency, IssueExtraction, Page, SourceText
+
+
+def extract_file(path: Path, engine: str = "pdfium") -> IssueExtraction:
+    """Read one gazette issue or policy document (PDF or text) and extract its facts."""
+    path = Path(path)
+    pages, issue = read_pages_with_issue(path, engine)
+    return extract_pages(pages, path.name, issue or path.stem)
+
+
+def read_pages_with_issue(path: Path, engine: str) -> tuple[list[Page], str | None]:
+    """The pages and, for text input, the issue named in the running header."""
+    pages = read_pages(path, engine=engine)
+    issue = None
+    if not is_pdf(path.read_bytes()[:1024]):
+        issue = issue_title(decode_text(path.read_bytes(), str(path)).splitlines()[:400])
+    return pages, issue
+
+
+def extract_pages(pages: list[Page], name: str, issue: str) -> IssueExtraction:
+    source = clean_pages(pages, name)
+    if not source.text.strip():
+        raise InputError(name, "no text found")
+    return extract_source(source, issue)
+
+
+def extract_source(source: SourceText, issue: str) -> IssueExtraction:
+    documents = split_documents(source)
+    if not documents:
+        raise InputError(source.name, "no document found in the text")
+    registry = default_registry()
+    agencies: dict[str, Agency] = {}
+    result = IssueExtraction(source=source, issue=issue, documents=documents, agencies=agencies,
+                             mentions=[], assignments=[])
+    for doc in documents:
+        doc.sections = build_sections(source, doc)
+        resolver = Resolver(registry, jurisdiction_of(doc.issuer))
+        result.assignments.extend(find_assignments(source, doc, resolver))
+        result.duties.extend(find_duties(source, doc, resolver))
+        result.deadlines.extend(find_deadlines(source, doc))
+        targets, rules = find_targets(source, doc)
+        result.targets.extend(targets)
+        result.rules.extend(rules)
+        issuer_id = resolver.resolve(doc.issuer) if doc.issuer else None
+        used = {a.agency_id for a in result.assignments} | {d.agency_id for d in result.duties}
+        if issuer_id:
+            used.add(issuer_id)
+        for agency_id in used:
+            if agency_id in registry.agencies or agency_id in resolver.created:
+                agencies.setdefault(agency_id, resolver.agency(agency_id))
+    return result

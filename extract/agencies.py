@@ -1,0 +1,222 @@
+"""Agencies: recognise organisations by structure and resolve every spelling to one entity.
+
+The registry (ontology/agencies.tsv) knows canonical names, short forms and
+kinds of the bodies we have met. A body it does not list is still recognised by
+its shape — a jurisdiction (省/市/县/区, a named place, 国家/国务院) followed by an
+organisational head noun (厅 局 委 办 署 部 中心 银行 …) — and gets a stable key
+of its own: the jurisdiction-expanded name (市发展改革委 in a 成都 document is
+成都市发展改革委). Collectives (各区县政府, 有关区县政府, 各市（州）人民政府) resolve
+to one key each. A document's own definitions (（以下简称集团公司）) add aliases.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+
+from gazettekg.records import Agency
+
+ORG_HEAD = (
+    "人民政府|政府|办公厅|办公室|委员会|管委会|工作委员会|领导小组|工作专班|"
+    "总队|支队|大队|中心|总社|合作社|营业管理部|营管部|监管局|分局|分行|支行|银行|农商行|"
+    "集团有限公司|有限公司|集团|公司|交易所|研究院|法院|检察院|协会|联合会|总工会|"
+    "厅|局|委|办|署|部|社"
+)
+ORG_END = re.compile(rf"(?:{ORG_HEAD})$")
+JURISDICTION = r"(?:[\u4e00-\u9fff]{2,7}?(?:省|自治区|市|自治州|州|盟|县|自治县|区|旗)|省|市|县|区|州|国家|国务院|中央|中国)"
+# A body named in running text: a jurisdiction, a short name, an organisational head;
+# never a generic term (部门, 局面, 部署).
+FREE_MENTION = re.compile(
+    rf"{JURISDICTION}[\u4e00-\u9fff]{{1,14}}?(?:{ORG_HEAD})(?![门面署分位属])"
+)
+COLLECTIVE = re.compile(
+    r"^(?:各|有关|相关|全)?(?:[\u4e00-\u9fff]{0,6}?)(?:区县|市县|市（州）|市州|县（市、区）|县（市）|区|县|市|乡镇|街道|地区|部门|单位|地方)"
+    r"(?:（[^）]{1,12}）)?(?:人民政府|政府|党委和政府|管委会|有关部门|部门|单位)?$"
+)
+GENERIC_GROUP = re.compile(r"^(?:各|有关|相关)")
+_PUNCT = re.compile(r"[\s\u3000]")
+
+
+def normalize(name: str) -> str:
+    return _PUNCT.sub("", unicodedata.normalize("NFKC", name)).replace("(", "（").replace(")", "）")
+
+
+def collective_key(name: str) -> str:
+    """各区县（自治县）人民政府, 有关区县政府 and 区县政府 are one collective: 区县政府."""
+    key = normalize(name)
+    key = re.sub(r"^(?:各|有关|相关)", "", key)
+    key = re.sub(r"（[^）]*）", "", key)
+    return key.replace("人民政府", "政府")
+
+
+def looks_like_agency(name: str) -> bool:
+    name = normalize(name)
+    if not 2 <= len(name) <= 40:
+        return False
+    return bool(ORG_END.search(name)) or bool(COLLECTIVE.match(name))
+
+
+def is_collective(name: str) -> bool:
+    name = normalize(name)
+    return bool(GENERIC_GROUP.match(name)) or bool(COLLECTIVE.match(name)) and not FREE_MENTION.fullmatch(name)
+
+
+@dataclass(slots=True)
+class Registry:
+    """Canonical agencies and every spelling we know of them."""
+
+    agencies: dict[str, Agency] = field(default_factory=dict)
+    spellings: dict[str, str] = field(default_factory=dict)  # normalized spelling -> agency id
+
+    def add(self, agency: Agency) -> None:
+        self.agencies[agency.id] = agency
+        for spelling in (agency.name, agency.short_name, *agency.aliases):
+            if spelling:
+                self.spellings.setdefault(normalize(spelling), agency.id)
+        if agency.kind == "collective":
+            self.spellings.setdefault("@" + collective_key(agency.name), agency.id)
+
+    def lookup(self, spelling: str) -> str | None:
+        return self.spellings.get(normalize(spelling))
+
+    def names(self) -> list[str]:
+        return sorted(self.spellings, key=len, reverse=True)
+
+
+@cache
+def default_registry() -> Registry:
+    registry = Registry()
+    text = resources.files("gazettekg.ontology").joinpath("agencies.tsv").read_text(encoding="utf-8")
+    for line in text.splitlines()[1:]:
+        if not line.strip():
+            continue
+        name, short, kind, parent, aliases = (line.split("\t") + [""] * 5)[:5]
+        registry.add(Agency(id=normalize(name), name=name, short_name=short or name, kind=kind,
+                            aliases=tuple(a for a in aliases.split("|") if a), parent=normalize(parent) or None))
+    return registry
+
+
+def jurisdiction_of(issuer: str) -> str:
+    """The place a document speaks for: 重庆市 for 重庆市人民政府办公厅, 四川省 for 四川省人民政府."""
+    m = re.match(r"^([\u4e00-\u9fff]{2,10}?(?:省|自治区|市|自治州|州|盟|县|区|旗))", normalize(issuer))
+    if m and not m.group(1).startswith(("国务院", "国家")):
+        return m.group(1)
+    return ""
+
+
+@dataclass(slots=True)
+class Resolver:
+    """Resolves mentions within one document: registry, document aliases, then structure."""
+
+    registry: Registry
+    jurisdiction: str = ""
+    local: dict[str, str] = field(default_factory=dict)  # document-defined alias -> agency id
+    created: dict[str, Agency] = field(default_factory=dict)
+
+    def define(self, alias: str, referent: str) -> str:
+        """A document's own definition: "X（以下简称Y）" makes Y mean X here."""
+        agency_id = self.known(alias) or self.resolve(referent)
+        self.local[normalize(alias)] = agency_id
+        return agency_id
+
+    def known(self, surface: str) -> str | None:
+        """The entity a spelling names when the registry or this document already knows it."""
+        key = re.sub(r"等$", "", normalize(surface))
+        found = self.local.get(key) or self.registry.lookup(key) or self.registry.lookup(self._expand(key))
+        if found is None and is_collective(key):
+            found = self.registry.spellings.get("@" + collective_key(key))
+        return found
+
+    def resolve(self, surface: str) -> str:
+        key = normalize(surface)
+        key = re.sub(r"等$", "", key)
+        if key in self.local:
+            return self.local[key]
+        found = self.registry.lookup(key)
+        if found:
+            return found
+        expanded = self._expand(key)
+        if expanded != key and (found := self.registry.lookup(expanded)):
+            return found
+        if is_collective(key) and not ORG_END.search(key.removeprefix("各").removeprefix("有关")) \
+                or re.match(r"^(?:各|有关|相关)", key):
+            found = self.registry.spellings.get("@" + collective_key(key))
+            if found:
+                return found
+            return self._create(collective_key(key), surface, "collective")
+        return self._create(expanded, surface, _kind_of(expanded))
+
+    def agency(self, agency_id: str) -> Agency:
+        return self.registry.agencies.get(agency_id) or self.created[agency_id]
+
+    def _expand(self, key: str) -> str:
+        """市发展改革委 -> 成都市发展改革委 in a document issued for 成都市."""
+        if not self.jurisdiction:
+            return key
+        level = self.jurisdiction[-1]
+        if key.startswith(level) and not key.startswith(self.jurisdiction) and len(key) > 2:
+            return self.jurisdiction + key[1:]
+        return key
+
+    def _create(self, agency_id: str, surface: str, kind: str) -> str:
+        if agency_id not in self.created:
+            self.created[agency_id] = Agency(id=agency_id, name=agency_id if kind != "collective" else surface,
+                                             short_name=normalize(surface), kind=kind)
+        return agency_id
+
+
+def _kind_of(name: str) -> str:
+    if re.search(r"(?:银行|分行|支行|农商行)$", name) and "人民银行" not in name:
+        return "financial_institution"
+    if re.search(r"(?:人民政府|政府|管委会)$", name):
+        return "government"
+    if re.search(r"(?:公司|集团)$", name):
+        return "state_enterprise"
+    if name.startswith(("国家", "国务院")) or re.match(r"^[\u4e00-\u9fff]{2,8}部$", name):
+        return "central_ministry"
+    return "department"
+
+
+DEFINITION = re.compile(r"（以下(?:简称|统称|称)[“\"]?(?P<alias>[^）”\"]{1,20})[”\"]?）")
+
+
+def find_definitions(text: str) -> list[tuple[str, str, int]]:
+    """(alias, referent, offset of the definition) for each "X（以下简称Y）" in text.
+
+    The referent is the name just before the bracket: back to the previous
+    clause boundary or to the verb that introduced it.
+    """
+    out = []
+    for m in DEFINITION.finditer(text):
+        head = text[max(0, m.start() - 60): m.start()]
+        referent = re.split(r"[，。；：、]|(?:组建|确定|成立|设立|由|和|与|及)(?=[^，。；]*$)", head)[-1]
+        referent = re.sub(r"^[（(]?[一二三四五六七八九十\d]+[）)、．.]", "", referent)
+        if referent:
+            out.append((m["alias"], referent, m.start()))
+    return out
+
+
+def find_mentions(text: str, registry: Registry) -> list[tuple[int, int]]:
+    """Spans of agency names in running text: registry spellings first, then structural matches."""
+    spans: list[tuple[int, int]] = []
+    taken = [False] * len(text)
+    for spelling in _registry_pattern(registry).finditer(text):
+        spans.append(spelling.span())
+        for k in range(*spelling.span()):
+            taken[k] = True
+    for m in FREE_MENTION.finditer(text):
+        if not any(taken[m.start():m.end()]):
+            spans.append(m.span())
+    return sorted(spans)
+
+
+@cache
+def _registry_pattern_cached(names: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(n) for n in names if not n.startswith("@") and len(n) >= 2))
+
+
+def _registry_pattern(registry: Registry) -> re.Pattern[str]:
+    return _registry_pattern_cached(tuple(registry.names()))
