@@ -22,11 +22,14 @@ from gazettekg.records import Agency
 ORG_HEAD = (
     "人民政府|政府|办公厅|办公室|委员会|管委会|工作委员会|领导小组|工作专班|"
     "总队|支队|大队|中心|总社|合作社|营业管理部|营管部|监管局|分局|分行|支行|银行|农商行|"
-    "集团有限公司|有限公司|集团|公司|交易所|研究院|法院|检察院|协会|联合会|总工会|"
+    "集团有限公司|有限公司|集团|公司|交易所|研究院|法院|检察院|协会|联合会|总工会|监会|委会|"
     "厅|局|委|办|署|部|社"
 )
 ORG_END = re.compile(rf"(?:{ORG_HEAD})$")
-JURISDICTION = r"(?:[\u4e00-\u9fff]{2,7}?(?:省|自治区|市|自治州|州|盟|县|自治县|区|旗)|省|市|县|区|州|国家|国务院|中央|中国)"
+JURISDICTION = (
+    r"(?:[\u4e00-\u9fff]{2,7}?(?:省|自治区|市|自治州|州|盟|县|自治县|区|旗)"
+    r"|省|市|县|区|州|国家|国务院|中央|中国)"
+)
 # A body named in running text: a jurisdiction, a short name, an organisational head;
 # never a generic term (部门, 局面, 部署).
 FREE_MENTION = re.compile(
@@ -56,12 +59,14 @@ def looks_like_agency(name: str) -> bool:
     name = normalize(name)
     if not 2 <= len(name) <= 40:
         return False
+    if default_registry().lookup(name):
+        return True
     return bool(ORG_END.search(name)) or bool(COLLECTIVE.match(name))
 
 
 def is_collective(name: str) -> bool:
     name = normalize(name)
-    return bool(GENERIC_GROUP.match(name)) or bool(COLLECTIVE.match(name)) and not FREE_MENTION.fullmatch(name)
+    return bool(GENERIC_GROUP.match(name)) or (bool(COLLECTIVE.match(name)) and not FREE_MENTION.fullmatch(name))
 
 
 @dataclass(slots=True)
@@ -141,11 +146,10 @@ class Resolver:
         expanded = self._expand(key)
         if expanded != key and (found := self.registry.lookup(expanded)):
             return found
-        if is_collective(key) and not ORG_END.search(key.removeprefix("各").removeprefix("有关")) \
-                or re.match(r"^(?:各|有关|相关)", key):
-            found = self.registry.spellings.get("@" + collective_key(key))
-            if found:
-                return found
+        found = self.registry.spellings.get("@" + collective_key(key))
+        if found:
+            return found
+        if re.match(r"^(?:各|有关|相关)", key):
             return self._create(collective_key(key), surface, "collective")
         return self._create(expanded, surface, _kind_of(expanded))
 

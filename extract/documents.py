@@ -110,7 +110,7 @@ def _find_notices(pars: list[Paragraph]) -> list[_Notice]:
     if notices:
         return notices
     # No 发文字号 anywhere: a notice is a title block followed by a recipients line.
-    for i, par in enumerate(pars[:-1]):
+    for i in range(len(pars) - 1):
         if i in taken or not RECIPIENTS.match(pars[i + 1].text):
             continue
         first = i
@@ -212,8 +212,10 @@ def _document_from_notice(source: SourceText, pars: list[Paragraph], notice: _No
             if j > body_first:
                 title = compact("".join(p.text for p in pars[body_first:j]))
                 body_first = j
-    elif sig is None:
-        title = notice_title
+    else:
+        # The notice is itself the document (意见, 决定, 通知 with its own articles): its body runs
+        # from the recipients line; the signature closes it.
+        title, body_first = notice_title, pos
     doc = Document(
         doc_id=number or notice_title, number=number, notice_title=notice_title, title=title,
         issuer=issuer or issuer_from_title, date=date, recipients=recipients, attachments=[], supersedes=[],

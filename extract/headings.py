@@ -83,8 +83,8 @@ def build_sections(source: SourceText, doc: Document) -> list[Section]:
         if level == "annex" and not ANNEX_HEAD.match(compact(par.text)):
             continue
         rank = RANK[level]
-        while stack and (RANK[stack[-1].level] >= rank and stack[-1].level != "box" or
-                         stack[-1].level == "box" and level != "item" and level != "subitem"):
+        while stack and ((RANK[stack[-1].level] >= rank and stack[-1].level != "box") or
+                         (stack[-1].level == "box" and level != "item" and level != "subitem")):
             stack.pop()
         title_start = par.start + prefix
         if level == "annex":
