@@ -78,9 +78,14 @@ class Registry:
 
     def add(self, agency: Agency) -> None:
         self.agencies[agency.id] = agency
+        place = jurisdiction_of(agency.name)
         for spelling in (agency.name, agency.short_name, *agency.aliases):
             if spelling:
                 self.spellings.setdefault(normalize(spelling), agency.id)
+                # 市应急局 of 重庆市 is also spelled 重庆市应急局: register the expanded form so a
+                # document of another city never takes this agency for its own 市应急局.
+                if place and spelling[0] == place[-1] and not spelling.startswith(place):
+                    self.spellings.setdefault(normalize(place + spelling[1:]), agency.id)
         if agency.kind == "collective":
             self.spellings.setdefault("@" + collective_key(agency.name), agency.id)
 
@@ -130,7 +135,8 @@ class Resolver:
     def known(self, surface: str) -> str | None:
         """The entity a spelling names when the registry or this document already knows it."""
         key = re.sub(r"等$", "", normalize(surface))
-        found = self.local.get(key) or self.registry.lookup(key) or self.registry.lookup(self._expand(key))
+        expanded = self._expand(key)
+        found = self.local.get(key) or self.registry.lookup(expanded if expanded != key else key)
         if found is None and is_collective(key):
             found = self.registry.spellings.get("@" + collective_key(key))
         return found
@@ -140,11 +146,10 @@ class Resolver:
         key = re.sub(r"等$", "", key)
         if key in self.local:
             return self.local[key]
-        found = self.registry.lookup(key)
-        if found:
-            return found
         expanded = self._expand(key)
-        if expanded != key and (found := self.registry.lookup(expanded)):
+        # A short form (市公安局) means this document's own jurisdiction: look up the expanded name.
+        found = self.registry.lookup(expanded) if expanded != key else self.registry.lookup(key)
+        if found:
             return found
         found = self.registry.spellings.get("@" + collective_key(key))
         if found:
@@ -224,3 +229,41 @@ def _registry_pattern_cached(names: tuple[str, ...]) -> re.Pattern[str]:
 
 def _registry_pattern(registry: Registry) -> re.Pattern[str]:
     return _registry_pattern_cached(tuple(registry.names()))
+
+
+SUB_UNIT = re.compile(rf"[\u4e00-\u9fff]{{1,6}}?(?:{ORG_HEAD})(?![门面署分位属])")
+VERBISH = re.compile(r"会同|牵头|负责|配合|参与|协助|和|及|与|等|要|应|将|对|在|按")
+
+
+def agency_at(text: str, pos: int, registry: Registry) -> int | None:
+    """The end of an agency name starting exactly at ``pos`` (the longest known or structural match)."""
+    ends = []
+    m = _registry_pattern(registry).match(text, pos)
+    if m:
+        ends.append(m.end())
+    m = FREE_MENTION.match(text, pos)
+    if m:
+        end = m.end()
+        # 市公安局交警支队: a sub-unit written straight after its parent belongs to the name.
+        while (more := SUB_UNIT.match(text, end)) and not VERBISH.search(more.group(0)):
+            end = more.end()
+        ends.append(end)
+    m = re.compile(r"(?:各|有关|相关)[\u4e00-\u9fff（）]{1,12}?(?:人民政府|政府|管委会|部门|单位)").match(text, pos)
+    if m:
+        ends.append(m.end())
+    return max(ends) if ends else None
+
+
+def agency_list_at(text: str, pos: int, registry: Registry) -> list[tuple[int, int]]:
+    """Spans of a list of agencies starting at ``pos``: A、B和C等 (stops at the first non-agency)."""
+    spans: list[tuple[int, int]] = []
+    while True:
+        end = agency_at(text, pos, registry)
+        if end is None:
+            break
+        spans.append((pos, end))
+        sep = re.compile(r"、|，(?=[^，。；]{0,20}(?:局|委|厅|部|办))|和|及|以及|与").match(text, end)
+        if not sep:
+            break
+        pos = sep.end()
+    return spans

@@ -206,14 +206,59 @@ def _verbal_clause(content: str, implicit: list[str]) -> tuple[list[Party], list
     return parties, implicit
 
 
+LABELLED_LINE = re.compile(rf"^(?:{LABEL.pattern})")
+PROSE_LEAD = re.compile(r"由(?=[^，。；]{2,80}?牵头)")
+HUITONG = re.compile(r"会同")
+SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
+
+
 def find_clauses(text: str, start: int, end: int) -> list[Clause]:
-    """Responsibility clauses in text[start:end]: bracketed notes and 由X牵头 / X会同Y sentences."""
+    """Bracketed responsibility notes in text[start:end], and lines that are a labelled clause."""
     clauses = []
     for lo, hi in bracketed_spans(text[:end], start):
-        inner = text[lo + 1: hi - 1]
-        parsed = parse_clause(inner)
+        parsed = parse_clause(text[lo + 1: hi - 1])
         if parsed:
             clauses.append(Clause(lo, hi, tuple(parsed[0]), tuple(parsed[1])))
+    pos = start
+    for line in text[start:end].split("\n"):
+        if LABELLED_LINE.match(line) and (parsed := parse_clause(line.rstrip("。；"))):
+            clauses.append(Clause(pos, pos + len(line), tuple(parsed[0]), tuple(parsed[1])))
+        pos += len(line) + 1
+    return sorted(clauses, key=lambda c: c.start)
+
+
+def find_prose_clauses(text: str, start: int, end: int, registry) -> list[Clause]:
+    """由X牵头 and X会同Y sentences: the responsibility clauses of documents that write them in prose."""
+    from gazettekg.extract.agencies import agency_list_at
+
+    clauses = []
+    for m in SENTENCE.finditer(text, start, end):
+        sentence_start, sentence = m.start(), m.group(0)
+        parties: list[Party] = []
+        you = PROSE_LEAD.search(sentence)
+        if you:
+            leads = agency_list_at(text, sentence_start + you.end(), registry)
+            after = leads[-1][1] if leads else 0
+            if leads and text.startswith("牵头", after):
+                parties = [Party(text[a:b], "lead" if k == 0 else "support", "marked" if k == 0 else "")
+                           for k, (a, b) in enumerate(leads)]
+                rest = re.match(r"牵头(?:负责)?[，,]?(?:会同|联合)?", text[after:])
+                if rest and rest.group(0).endswith(("会同", "联合")):
+                    for a, b in agency_list_at(text, after + rest.end(), registry):
+                        parties.append(Party(text[a:b], "support", ""))
+        else:
+            hui = HUITONG.search(sentence)
+            if hui:
+                head = re.sub(r"(?:要|应|应当|将|负责|牵头)$", "", sentence[: hui.start()])
+                head_start = sentence_start + len(re.match(r"^[，、\s]*", head).group(0))
+                lead = agency_list_at(text, head_start, registry)
+                if lead and len(lead) == 1 and text[lead[0][1]: sentence_start + hui.start()] in ("", "要", "应",
+                                                                                                  "应当", "将"):
+                    parties = [Party(text[lead[0][0]: lead[0][1]], "lead", "marked")]
+                    for a, b in agency_list_at(text, sentence_start + hui.end(), registry):
+                        parties.append(Party(text[a:b], "support", ""))
+        if parties:
+            clauses.append(Clause(sentence_start, m.end(), tuple(parties), ()))
     return clauses
 
 
@@ -259,6 +304,9 @@ def find_assignments(source: SourceText, doc: Document, resolver: Resolver) -> l
     for alias, referent, _ in find_definitions(source.text[doc.start: doc.end]):
         resolver.define(alias, referent)
     clauses = find_clauses(source.text, doc.body_start, doc.end)
+    if not clauses:
+        # A document without bracketed clauses writes its assignments in prose (由X牵头, X会同Y).
+        clauses = find_prose_clauses(source.text, doc.body_start, doc.end, resolver.registry)
     out: list[Assignment] = []
     standing: list[str] = []  # bodies made responsible for every later task
     for clause, task in zip(clauses, tasks_of_clauses(source, doc, clauses), strict=True):

@@ -143,3 +143,27 @@ def test_same_agency_across_spellings_resolves_to_one_id():
     resolver = Resolver(default_registry(), "重庆市")
     assert resolver.resolve("市应急局") == resolver.resolve("市应急管理局") == resolver.resolve("重庆市应急管理局")
     assert resolver.resolve("各区县政府") == resolver.resolve("有关区县政府") == resolver.resolve("区县政府")
+
+
+CITY_PROSE_STYLE = """杭州市人民政府办公厅关于加快发展夜间经济的实施意见
+杭政办函〔2022〕12号
+各区、县（市）人民政府，市政府各部门、各直属单位：
+为进一步激发消费潜力，经市政府同意，现提出如下意见。
+一、主要任务
+（一）打造夜间消费地标。由市商务局牵头，会同市文化广电旅游局、市城管局等部门制定夜间经济地标评定办法。
+（二）优化夜间交通服务。市交通运输局会同市公安局交警支队优化夜间公交线路。
+杭州市人民政府办公厅
+2022年5月10日
+"""
+
+
+def test_prose_clauses_in_a_city_document_resolve_to_that_city():
+    x = extract_pages([Page(1, CITY_PROSE_STYLE.strip())], "hz.txt", "test")
+    got = [(a.task_path, a.agency_id, a.role, a.lead_basis) for a in x.assignments]
+    assert got == [
+        ("一.（一）", "杭州市商务局", "lead", "marked"),
+        ("一.（一）", "杭州市文化广电旅游局", "support", ""),
+        ("一.（一）", "杭州市城管局", "support", ""),
+        ("一.（二）", "杭州市交通运输局", "lead", "marked"),
+        ("一.（二）", "杭州市公安局交警支队", "support", ""),
+    ]  # never Chongqing's 市公安局, though the registry knows that one by the same short name

@@ -1,0 +1,303 @@
+"""The input edge: a gazette file (PDF or plain text) to its pages of body text.
+
+Running headers (the gazette's name and issue) and page-number footers are removed here, so
+every later stage sees only the documents' own lines. PDFs lose them by position (the top and
+bottom bands of the page); plain text by pattern (centred page numbers end a page, lines such
+as ``XX省人民政府公报 2023年第5期`` and short lines recurring at page edges are dropped).
+
+Both kinds end in the same normal form: a page's non-empty lines, each stripped, whitespace runs
+(U+3000 included) collapsed to one ASCII space, joined with ``\\n``. A gazette's .txt and its PDF
+therefore give the same lines, and the later stages the same facts.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+
+from gazettekg.extract.errors import InputError
+from gazettekg.records import Page
+
+ENGINES = ("pdfium", "pdfplumber")
+
+# Share of the page height, at the top and at the bottom, read as running header / footer.
+# Gazette headers sit 10–20 mm from the top edge and page numbers 10–20 mm from the bottom,
+# while the type area starts about 30 mm in (GB/T 9704 puts it at 37 mm): 8 % of A4 is 24 mm.
+EDGE_BAND = 0.08
+
+_DASHES = "-‐‑‒–—―─－﹣"
+_PAGE_NUMBER_FOOTER = re.compile(
+    rf"^(?:[{_DASHES}]{{1,3}} ?(\d{{1,4}}) ?[{_DASHES}]{{1,3}}"  # —  7  —   - 7 -   －7－
+    r"|第 ?(\d{1,4}) ?页(?: ?[,，/]? ?共 ?\d{1,4} ?页)?"  # 第 7 页 / 第7页 共40页
+    r"|·(\d{1,4})·|· (\d{1,4}) ·)$"  # ·7·
+)
+_BARE_PAGE_NUMBER = re.compile(r"^(\d{1,4})$")
+_NUMERAL = r"[0-9０-９一二三四五六七八九十〇零]{1,4}"
+_ISSUE = rf"\d{{4}} ?年 ?第 ?{_NUMERAL} ?[期号](?: ?[(（]总第 ?{_NUMERAL} ?[期号][)）])?"
+# "重庆市人民政府公报 2022 年第 1 期", "国务院公报 2021 年第 12 号", and the order of even pages:
+# "2023年第5期 XX省人民政府公报". The name must end in 公报 so that a sentence citing an issue
+# ("刊登在……公报2022年第1期上") is never taken for the header.
+_ISSUE_HEADER = re.compile(
+    rf"^(?:[^\s，。；：、]{{0,30}}公报 ?[·|｜]? ?{_ISSUE}|{_ISSUE} ?[·|｜]? ?[^\s，。；：、]{{0,30}}公报)$"
+)
+# Running lines are short; a body line recurring at page edges is long (a repeated sentence).
+_RUNNING_LINE_MAX = 40
+# Zero-width characters vanish; the look-alike middle dots of 间隔号 (“数字乡村·智慧农业”) become
+# U+00B7, the one GB 2312 has: PDF readers decode the same glyph as U+00B7 or U+30FB.
+_CHARACTER_FIXES = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad")) | dict.fromkeys(
+    map(ord, "\u30fb\uff65\u2027\u22c5"), "\u00b7"
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+def read_pages(path: Path, engine: str = "pdfium") -> list[Page]:
+    """Read a gazette file into its pages of body text, running headers and footers removed.
+
+    A file is a PDF when it starts with the ``%PDF`` magic bytes, otherwise UTF-8 or GB18030 text.
+    ``engine`` chooses the PDF text layer reader: ``"pdfium"`` (fast) or ``"pdfplumber"``; both
+    give the same pages. Pages with no body text are left out, so numbers may skip. Raises
+    InputError for a file that is empty, corrupt, truncated, encrypted, scanned or not text.
+    """
+    if engine not in ENGINES:
+        raise ValueError(f"unknown PDF engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    name = str(path)
+    try:
+        data = Path(path).read_bytes()
+    except OSError as error:
+        raise InputError(name, f"cannot read the file ({error.strerror or error})") from error
+    if not data.strip():
+        raise InputError(name, "empty file")
+    if is_pdf(data):
+        reader = _pdfium_body_texts if engine == "pdfium" else _pdfplumber_body_texts
+        return _pdf_pages(reader(data, name), name)
+    pages = text_pages(decode_text(data, name))
+    if not pages:
+        raise InputError(name, "empty file (nothing but page headers and footers)")
+    return pages
+
+
+def is_pdf(data: bytes) -> bool:
+    return data.lstrip(b"\x00\t\n\r\f ")[:4] == b"%PDF"
+
+
+# ---- plain text -------------------------------------------------------------------------------
+
+
+def decode_text(data: bytes, name: str = "<text>") -> str:
+    """Decode a text file: UTF-8 (with or without BOM), else GB18030; else InputError."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        # GB18030 decodes much binary data; NULs and other control bytes give it away.
+        if _CONTROL.search(text):
+            break
+        return text.replace("\r\n", "\n").replace("\r", "\n")
+    raise InputError(name, "not UTF-8 or GB18030 text (nor a PDF)")
+
+
+def text_pages(text: str) -> list[Page]:
+    """Split a gazette's plain text into pages of normal-form body text."""
+    return _clean_pages(split_text_pages(text))
+
+
+def split_text_pages(text: str) -> list[tuple[int, list[str]]]:
+    """Cut plain text into pages: (page number, the page's non-empty lines as written).
+
+    A page ends at a form feed and at a page-number footer (``—  7  —``, ``- 7 -``, ``第7页``), or
+    at a bare number that is the last line before a form feed or the end of the file. The
+    footer's printed number becomes the page's number when it continues the sequence; otherwise
+    pages are numbered on from the previous one. Footers and gazette issue headers are dropped;
+    the lines keep their indentation (corpus/make_pdf.py reads right-aligned signatures from it).
+    """
+    pages: list[tuple[int, list[str]]] = []
+    last_number = 0
+
+    def close(lines: list[str], printed: int | None) -> None:
+        nonlocal last_number
+        number = printed if printed is not None and printed > last_number else last_number + 1
+        last_number = number
+        if lines:
+            pages.append((number, lines))
+
+    chunks = text.split("\f")
+    for chunk_index, chunk in enumerate(chunks):
+        lines: list[str] = []
+        page_open = False  # anything, even a header, printed since the last page ended
+        raw = chunk.split("\n")
+        last_filled = max((i for i, line in enumerate(raw) if line.strip()), default=-1)
+        for i, line in enumerate(raw):
+            normal = normalize_line(line)
+            if not normal:
+                continue
+            page_open = True
+            if is_issue_header(normal):
+                continue
+            printed = footer_page_number(normal)
+            if printed is None and i == last_filled and (bare := _BARE_PAGE_NUMBER.match(normal)):
+                printed = int(bare.group(1))
+            if printed is not None:
+                close(lines, printed)
+                lines, page_open = [], False
+                continue
+            lines.append(line.rstrip())
+        # A form feed ends the page in progress, and a form feed between blank chunks is a blank
+        # page (it still takes a number); after the last form feed only lines make a page.
+        if chunk_index == len(chunks) - 1:
+            if lines:
+                close(lines, None)
+        elif page_open or not chunk.strip():
+            close(lines, None)
+    return pages
+
+
+# ---- PDF --------------------------------------------------------------------------------------
+
+
+def _pdf_pages(body_texts: list[str], name: str) -> list[Page]:
+    if not any(text.strip() for text in body_texts):
+        raise InputError(name, "the PDF has no text layer (a scanned document?) — run OCR first")
+    numbered = [(number, text.splitlines()) for number, text in enumerate(body_texts, start=1)]
+    return _clean_pages(numbered)
+
+
+def _check_pdf_bytes(data: bytes, name: str) -> None:
+    # Readers repair truncated files silently and return what they could read; a gazette with
+    # its last pages missing must not pass for a whole one. %%EOF closes every complete PDF.
+    if b"%%EOF" not in data[-4096:]:
+        raise InputError(name, "the PDF is truncated or corrupt (no %%EOF end marker)")
+
+
+def _pdfium_body_texts(data: bytes, name: str) -> list[str]:
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    _check_pdf_bytes(data, name)
+    try:
+        document = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as error:
+        if error.err_code == pdfium_c.FPDF_ERR_PASSWORD:
+            raise InputError(name, "the PDF is encrypted (it needs a password to open)") from error
+        if error.err_code == pdfium_c.FPDF_ERR_SECURITY:
+            raise InputError(name, "the PDF uses an unsupported security handler") from error
+        raise InputError(name, f"not a readable PDF ({error})") from error
+    try:
+        texts = []
+        for page in document:
+            left, bottom, right, top = page.get_bbox()
+            band = (top - bottom) * EDGE_BAND
+            textpage = page.get_textpage()
+            texts.append(textpage.get_text_bounded(left, bottom + band, right, top - band))
+            textpage.close()
+            page.close()
+        return texts
+    except pdfium.PdfiumError as error:
+        raise InputError(name, f"not a readable PDF ({error})") from error
+    finally:
+        document.close()
+
+
+def _pdfplumber_body_texts(data: bytes, name: str) -> list[str]:
+    import io
+
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFPasswordIncorrect
+    from pdfplumber.utils.exceptions import PdfminerException
+
+    _check_pdf_bytes(data, name)
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as document:
+            texts = []
+            for page in document.pages:
+                left, top, right, bottom = page.bbox
+                band = (bottom - top) * EDGE_BAND
+                body = page.crop((left, top + band, right, bottom - band))
+                texts.append(body.extract_text() or "")
+                page.close()
+            return texts
+    except PdfminerException as error:
+        cause = error.args[0] if error.args else error
+        if isinstance(cause, PDFPasswordIncorrect):
+            raise InputError(name, "the PDF is encrypted (it needs a password to open)") from error
+        raise InputError(name, f"not a readable PDF ({cause!r})") from error
+    except Exception as error:  # pdfminer raises bare parser errors from deep inside on broken files
+        raise InputError(name, f"not a readable PDF ({error!r})") from error
+
+
+# ---- lines ------------------------------------------------------------------------------------
+
+
+def normalize_line(line: str) -> str:
+    """Strip a line and collapse each whitespace run (U+3000 and NBSP too) to one ASCII space.
+
+    Zero-width characters are removed and middle-dot variants unified as U+00B7.
+    """
+    return " ".join(line.translate(_CHARACTER_FIXES).split())
+
+
+def footer_page_number(line: str) -> int | None:
+    """The printed page number when a (normalised) line is a page-number footer, else None."""
+    match = _PAGE_NUMBER_FOOTER.match(line)
+    if match is None:
+        return None
+    return int(next(group for group in match.groups() if group))
+
+
+def is_issue_header(line: str) -> bool:
+    """Whether a (normalised) line is a gazette's running header: its name with year and issue."""
+    return _ISSUE_HEADER.match(line) is not None
+
+
+def issue_title(lines: Iterable[str]) -> str | None:
+    """The gazette issue named by the first running-header line, spaces removed, if any.
+
+    For the caller that still has the raw lines (before read_pages drops the headers) and wants
+    ``IssueExtraction.issue``, e.g. "重庆市人民政府公报2022年第1期".
+    """
+    for line in lines:
+        normal = normalize_line(line)
+        if is_issue_header(normal):
+            return normal.replace(" ", "")
+    return None
+
+
+def _clean_pages(pages: list[tuple[int, list[str]]]) -> list[Page]:
+    normal_pages = [(number, [n for line in lines if (n := normalize_line(line))]) for number, lines in pages]
+    running = _running_lines(lines for _, lines in normal_pages)
+
+    def keep(line: str) -> bool:
+        return not (is_issue_header(line) or footer_page_number(line) is not None or _running_key(line) in running)
+
+    result = []
+    for number, lines in normal_pages:
+        kept = [line for line in lines if keep(line)]
+        if kept:
+            result.append(Page(number, "\n".join(kept)))
+    return result
+
+
+def _running_key(line: str) -> str:
+    # Exact text: masking digits would make "附件1"/"附件2" or "第1条"/"第2条" opening pages look
+    # like one running line. Footers with page numbers are caught by their own patterns.
+    return line if len(line) <= _RUNNING_LINE_MAX else ""
+
+
+def _running_lines(pages: Iterable[list[str]], edge: int = 2) -> set[str]:
+    """Short lines that recur among the first or last ``edge`` lines of many pages.
+
+    Needs at least 3 pages and 40 % of them, so a signature or date that happens to open two
+    pages is kept while a running title is dropped even when it alternates with another.
+    """
+    tops: Counter[str] = Counter()
+    bottoms: Counter[str] = Counter()
+    page_count = 0
+    for lines in pages:
+        page_count += 1
+        tops.update({_running_key(line) for line in lines[:edge]} - {""})
+        bottoms.update({_running_key(line) for line in lines[-edge:]} - {""})
+    needed = max(3, math.ceil(0.4 * page_count))
+    return {key for counts in (tops, bottoms) for key, count in counts.items() if count >= needed}
