@@ -301,3 +301,30 @@ def _running_lines(pages: Iterable[list[str]], edge: int = 2) -> set[str]:
         bottoms.update({_running_key(line) for line in lines[-edge:]} - {""})
     needed = max(3, math.ceil(0.4 * page_count))
     return {key for counts in (tops, bottoms) for key, count in counts.items() if count >= needed}
+
+
+def read_issue_title(path: Path) -> str | None:
+    """The gazette issue named in the running header of a file (PDF top band or text), if any."""
+    data = Path(path).read_bytes()
+    if not is_pdf(data):
+        return issue_title(decode_text(data, str(path)).splitlines()[:400])
+    import pypdfium2 as pdfium
+
+    try:
+        document = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError:
+        return None
+    try:
+        for index in range(min(3, len(document))):
+            page = document[index]
+            left, bottom, right, top = page.get_bbox()
+            textpage = page.get_textpage()
+            header = textpage.get_text_bounded(left, top - (top - bottom) * EDGE_BAND, right, top)
+            textpage.close()
+            page.close()
+            found = issue_title(header.splitlines())
+            if found:
+                return found
+        return None
+    finally:
+        document.close()

@@ -17,7 +17,7 @@ from gazettekg.extract.documents import split_documents
 from gazettekg.extract.duties import find_duties
 from gazettekg.extract.errors import InputError
 from gazettekg.extract.headings import build_sections
-from gazettekg.extract.pages import decode_text, is_pdf, issue_title, read_pages
+from gazettekg.extract.pages import read_issue_title, read_pages
 from gazettekg.extract.targets import find_targets
 from gazettekg.records import Agency, IssueExtraction, Page, SourceText
 
@@ -25,17 +25,8 @@ from gazettekg.records import Agency, IssueExtraction, Page, SourceText
 def extract_file(path: Path, engine: str = "pdfium") -> IssueExtraction:
     """Read one gazette issue or policy document (PDF or text) and extract its facts."""
     path = Path(path)
-    pages, issue = read_pages_with_issue(path, engine)
-    return extract_pages(pages, path.name, issue or path.stem)
-
-
-def read_pages_with_issue(path: Path, engine: str) -> tuple[list[Page], str | None]:
-    """The pages and, for text input, the issue named in the running header."""
     pages = read_pages(path, engine=engine)
-    issue = None
-    if not is_pdf(path.read_bytes()[:1024]):
-        issue = issue_title(decode_text(path.read_bytes(), str(path)).splitlines()[:400])
-    return pages, issue
+    return extract_pages(pages, path.name, read_issue_title(path) or path.stem)
 
 
 def extract_pages(pages: list[Page], name: str, issue: str) -> IssueExtraction:

@@ -92,3 +92,4 @@ def test_pdf_gives_the_same_facts_as_text(from_text, from_pdf):
 
     assert facts(from_pdf) == facts(from_text)
     assert from_pdf.source.text == from_text.source.text
+    assert from_pdf.issue == from_text.issue
