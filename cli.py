@@ -51,9 +51,9 @@ def extract(inputs: tuple[Path, ...], out: Path, engine: str, show: str) -> None
     done, failed = _extract_all(inputs, engine)
     if done:
         counts = write_jsonl(done, out)
-        if show == "summary":
+        if show != "none":
             click.echo(f"{len(done)} input(s) -> {out}: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
-        elif show == "leads":
+        if show == "leads":
             _print_leads(done)
     if failed:
         raise click.ClickException(f"{len(failed)} of {len(inputs)} input(s) failed: "
@@ -69,7 +69,8 @@ def _print_leads(extractions) -> None:
             if a.role == "lead":
                 name = x.agencies[a.agency_id].short_name if a.agency_id in x.agencies else a.surface
                 rows.append([name, a.doc_id, a.task_path, a.task_title])
-    click.echo(render_table(["牵头单位", "文件", "条目", "任务"], sorted(rows)))
+    rows.sort(key=lambda row: row[0])  # stable: tasks stay in document order under each agency
+    click.echo(render_table(["牵头单位", "文件", "条目", "任务"], rows))
 
 
 # ---- graph commands ----
