@@ -1,7 +1,150 @@
-"""Deadlines: time limits and scheduled periods (stub; being written)."""
+"""Deadlines: time limits, scheduled periods, recurring duties and durations of one document.
 
-from gazettekg.records import Deadline, Document, SourceText
+Every time expression of the document (``extract.timeexpr``) becomes a ``Deadline`` unless it
+is not a limit on anybody: signing dates, dates inside titles (《…》) and headers, historical
+facts (before the document's date, or in a background chapter such as 发展环境), and statements
+*about* a period (“十四五”时期是…).  A deadline belongs to the deepest heading it is written
+under; when it sits in the heading itself (a phase of a schedule: ``（二）深化排查（2022 年 1 月至
+3 月底）``) the task is that heading's title.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from gazettekg.extract.numbers import half_width
+from gazettekg.extract.timeexpr import PlanPeriod, TimeExpr, find_time_exprs, plan_period
+from gazettekg.records import Deadline, Document, Provenance, Section, SourceText
+
+# Chapters that look back rather than forward: their dates and numbers are facts, not duties.
+BACKGROUND_TITLE = re.compile(r"发展环境|发展基础|发展现状|现状|形势|回顾|成就|背景|基本情况|取得的成效|工作成效")
+# The header row of an indicator table: two or more year columns (2020年 2025年 [属性]).
+TABLE_HEADER = re.compile(r"(?:\d{4}\s*年[^\n\d]{0,6}\s+){1,4}(?P<last>\d{4})\s*年")
+SENTENCE_STOP = "。；！？\n"
+CLAUSE_STOP = "，。；！？：\n"
+# A line that is nothing but a date: the signature block.
+DATE_LINE = re.compile(r"^\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$")
+# “十四五”时期是… talks about the period rather than setting anything within it.
+ABOUT_PERIOD = re.compile(r"^[”\"]?\s*(?:是|为|以来|初期|开局)")
+
+
+def background_sections(doc: Document) -> list[Section]:
+    """The sections whose title marks them as background (发展环境, 现状与形势 …)."""
+    return [s for s in doc.walk() if BACKGROUND_TITLE.search(s.title or "")]
+
+
+def deepest_section(doc: Document, offset: int) -> Section | None:
+    """The innermost heading node whose span holds ``offset``."""
+    best = None
+    for s in doc.walk():
+        if s.start <= offset < s.end and (best is None or s.end - s.start <= best.end - best.start):
+            best = s
+    return best
+
+
+def inside_title_marks(text: str, offset: int, line_start: int) -> bool:
+    """True when ``offset`` sits inside 《…》 on its line (a cited title, not a duty)."""
+    prefix = text[line_start:offset]
+    return prefix.count("《") > prefix.count("》")
+
+
+def span_of(text: str, start: int, end: int, stops: str, lo: int, hi: int) -> tuple[int, int]:
+    """Grow ``[start, end)`` to the nearest stop characters on both sides within ``[lo, hi)``."""
+    s = start
+    while s > lo and text[s - 1] not in stops:
+        s -= 1
+    e = end
+    while e < hi and text[e] not in stops:
+        e += 1
+    return s, e
+
+
+def strip_span(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and text[s] in " \u3000\t":
+        s += 1
+    while e > s and text[e - 1] in " \u3000\t":
+        e -= 1
+    return s, e
+
+
+def task_of(source: SourceText, section: Section | None, expr_start: int, expr_end: int,
+            lo: int, hi: int) -> str:
+    """What the deadline is for: the heading's title when it is written in the heading, else the
+    clause it governs (the next clause when the time phrase stands alone: ``到2025年，基本实现…``)."""
+    text = source.text
+    if section is not None and section.title and section.title_start <= expr_start < section.title_end:
+        return section.title
+    s, e = span_of(text, expr_start, expr_end, CLAUSE_STOP, lo, hi)
+    clause = text[s:e].strip()
+    rest = clause.replace(text[expr_start:expr_end], "")
+    if len(re.sub(r"[\s到至在于前之底年月日，]", "", rest)) < 2 and e < hi and text[e] in "，：":
+        s2, e2 = span_of(text, e + 1, e + 1, CLAUSE_STOP, lo, hi)
+        clause = text[s2:e2].strip()
+    return clause
+
+
+def _usable(expr: TimeExpr, para: str, today: date | None) -> bool:
+    if expr.kind in ("by", "period") and today and expr.date_end and date.fromisoformat(expr.date_end) < today:
+        return False  # history
+    if "十" in expr.text and "五" in expr.text and ABOUT_PERIOD.match(para[expr.end:]):
+        return False
+    return True
 
 
 def find_deadlines(source: SourceText, doc: Document) -> list[Deadline]:
-    return []
+    """The deadlines, periods, recurrences and durations written in ``doc``."""
+    text = source.text
+    plan: PlanPeriod | None = plan_period(doc.title, doc.notice_title)
+    today = date.fromisoformat(doc.date) if doc.date else None
+    background = background_sections(doc)
+    titles = {re.sub(r"\s", "", t) for t in (doc.title, doc.notice_title) if t}
+    out: list[Deadline] = []
+    seen: set[tuple] = set()
+
+    pos = doc.start
+    while pos < doc.end:
+        nl = text.find("\n", pos, doc.end)
+        line_end = doc.end if nl == -1 else nl
+        line = text[pos:line_end]
+        line_start = pos
+        pos = line_end + 1
+        compact = re.sub(r"\s", "", line)
+        if not compact or DATE_LINE.match(half_width(line)) or any(compact in t for t in titles if len(compact) > 3):
+            continue
+        if any(b.start <= line_start < b.end for b in background):
+            continue
+        exprs = find_time_exprs(line, doc.date, plan)
+        header = TABLE_HEADER.search(half_width(line))
+        for expr in exprs:
+            start, end = line_start + expr.start, line_start + expr.end
+            if inside_title_marks(text, start, line_start) or not _usable(expr, line, today):
+                continue
+            kind, d_start, d_end = expr.kind, expr.date_start, expr.date_end
+            if header and expr.start >= header.start() and expr.end <= header.end() + 1:
+                # Indicator table: the last year column is the year the targets are due.
+                if not expr.text.startswith(header["last"]):
+                    continue
+                kind, d_start = "by", None
+            section = deepest_section(doc, start)
+            where = section.path if section else ""
+            q_start, q_end = strip_span(text, *span_of(text, start, end, SENTENCE_STOP, line_start, line_end))
+            # One deadline per section and sentence; a heading's deadline covers its body's
+            # restatement of it ("2035年远景目标。到2035年，…"), two sentences stay two tasks.
+            key = (where, kind, d_start if kind == "period" else None, d_end, expr.recurrence)
+            in_heading = section is not None and start < section.title_end
+            if key in seen or (key, q_start) in seen:
+                continue
+            seen.add((key, q_start))
+            if in_heading:
+                seen.add(key)
+            if header:
+                q_start, q_end = (section.start, line_end) if section else (line_start, line_end)
+            what = section.title if header and section else task_of(source, section, start, end,
+                                                                     line_start, line_end)
+            out.append(Deadline(
+                doc_id=doc.doc_id, where=where, what=what, expr=text[start:end], kind=kind,
+                start=d_start if kind == "period" else None, end=d_end, recurrence=expr.recurrence,
+                provenance=Provenance.of(source, doc.doc_id, where, q_start, q_end),
+            ))
+    return out

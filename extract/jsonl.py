@@ -19,7 +19,7 @@ FILES = ("documents", "sections", "agencies", "assignments", "duties", "deadline
 
 
 def _prov(p: Provenance) -> dict:
-    return {"quote": p.quote, "start": p.start, "end": p.end, "pages": list(p.pages), "source": p.source}
+    return {"quote": p.quote, "span_start": p.start, "span_end": p.end, "pages": list(p.pages), "source": p.source}
 
 
 def rows(extraction: IssueExtraction, kind: str) -> Iterator[dict]:

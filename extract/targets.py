@@ -1,7 +1,355 @@
-"""Quantitative targets and rule limits (stub; being written)."""
+"""Quantitative targets (goals) and rule limits of one document.
 
-from gazettekg.records import Document, Rule, SourceText, Target
+Two readers:
+
+* indicator tables of plans (``指标 / 2020年 / 2025年 / 属性``), whose rows arrive as text lines
+  ``毛入园率（%） 90.3 ＞93 预期性``: read as structured rows with baseline, target, comparator,
+  years and 预期性/约束性, sub-rows ``其中：…`` under their parent indicator;
+* prose: every number with a unit (``extract.numbers``) in a goal context — a goal verb or
+  comparator before it (达到, 建设, 新增, 不低于…), a verb right after it (``100% 完成整治``), a
+  hedge (力争) or a target year.  Subsidies, rewards and rule limits (``最高500万元``,
+  ``贴息率不高于…50%``) become ``Rule`` records instead; conditions (``20 万人口以上的区县``),
+  history (background chapters, ``累计``) and durations (``3 年``) are neither.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from gazettekg.extract.deadlines import BACKGROUND_TITLE, deepest_section
+from gazettekg.extract.numbers import (
+    Quantity,
+    comparator_around,
+    find_quantities,
+    half_width,
+    hedge_in,
+    number_as_printed,
+)
+from gazettekg.extract.timeexpr import PlanPeriod, find_plan_periods, find_time_exprs, plan_period
+from gazettekg.records import Document, Provenance, Rule, Section, SourceText, Target
+
+HARD_STOPS = "，。；！？：\n"
+SENTENCE_STOPS = "。；！？\n"
+
+# ---- indicator tables -----------------------------------------------------------------
+
+ATTRIBUTES = ("预期性", "约束性")
+_YEAR_COL = re.compile(r"(\d{4})\s*年")
+_CELL = re.compile(r"^(?P<cmp>[<>≥≤]|不低于|不少于|不超过|超过)?[〔\[(（]?(?P<num>\d+(?:\.\d+)?)[〕\])）]?"
+                   r"(?P<unit>%|‰)?(?P<after>以上|以下|左右|以内)?$")
+_LABEL_UNIT = re.compile(r"[（(](?P<unit>[^（）()]{1,6})[）)]\s*$")
+_UNIT_TOKEN = re.compile(r"[%‰]|[万亿千百]?(?:元|人|个|所|项|家|吨|亩|公里|千米|平方米|户|床|张|年|岁|人次|千瓦|"
+                         r"个百分点|元/人|元/吨)")
+_SUBROW = re.compile(r"^(?:其中|含)[：:]\s*")
+_CELL_CMP = {">": ">", "<": "<", "≥": ">=", "≤": "<=", "不低于": ">=", "不少于": ">=", "不超过": "<=",
+             "超过": ">", "以上": ">=", "以下": "<=", "以内": "<=", "左右": "approx"}
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorTable:
+    """An indicator table: where its header is and which columns hold which years."""
+
+    header_start: int
+    header_end: int
+    baseline_year: int | None
+    target_year: int | None
+    has_attribute: bool
+
+
+def table_header(line: str) -> IndicatorTable | None:
+    """The header row of an indicator table, e.g. ``分 类 指 标 2020年 2025年 属性``."""
+    norm = half_width(line)
+    years = [int(y) for y in _YEAR_COL.findall(norm)]
+    compact = re.sub(r"\s", "", norm)
+    if len(years) >= 2 and (("指标" in compact) or "属性" in compact or len(compact) < 40):
+        return IndicatorTable(0, len(line), years[0], years[-1], "属性" in compact)
+    if "指标" in compact and re.search(r"目标值?|规划值|预期值", compact) and len(compact) < 60:
+        return IndicatorTable(0, len(line), None, None, "属性" in compact)
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class TableRow:
+    label: str
+    unit: str
+    cells: list[tuple[str, str]]  # (number as printed, comparator)
+    attribute: str | None
+
+
+def parse_row(line: str) -> TableRow | None:
+    """``毛入园率（%） 90.3 ＞93 预期性`` -> label, unit, [(90.3, =), (93, >)], 预期性."""
+    tokens = half_width(line).split()
+    attribute = None
+    if tokens and tokens[-1] in ATTRIBUTES:
+        attribute = tokens.pop()
+    cells: list[tuple[str, str]] = []
+    while tokens:
+        m = _CELL.match(tokens[-1])
+        if not m:
+            break
+        cells.insert(0, (number_as_printed(m["num"]), _CELL_CMP.get(m["cmp"] or m["after"] or "", "=")))
+        tokens.pop()
+    if not cells or not tokens:
+        return None
+    unit = ""
+    if len(tokens) >= 2 and _UNIT_TOKEN.fullmatch(tokens[-1]):
+        unit = tokens.pop()  # a 单位 column: "地区生产总值 亿元 11000 16000"
+    label = "".join(tokens)
+    if not unit and (m := _LABEL_UNIT.search(label)):
+        unit, label = m["unit"], label[:m.start()]
+    return TableRow(label, unit, cells, attribute)
+
+
+def table_targets(source: SourceText, doc: Document, lo: int, hi: int) -> tuple[list[Target], set[int]]:
+    """Targets read from the indicator tables between ``lo`` and ``hi``; also the line offsets
+    they occupy, so that the prose reader leaves those lines alone."""
+    text = source.text
+    targets: list[Target] = []
+    used: set[int] = set()
+    table: IndicatorTable | None = None
+    parent: TableRow | None = None
+    in_subrows = False
+    pos = lo
+    while pos < hi:
+        nl = text.find("\n", pos, hi)
+        end = hi if nl == -1 else nl
+        line, start = text[pos:end], pos
+        pos = end + 1
+        header = table_header(line)
+        if header:
+            table, parent, in_subrows = header, None, False
+            used.add(start)
+            continue
+        if table is None:
+            continue
+        row = parse_row(line)
+        if row is None:
+            compact = re.sub(r"\s", "", line)
+            if not compact or (len(compact) <= 12 and not re.search(r"[。；，]", compact)):
+                used.add(start)  # a category line (学前教育)
+                parent, in_subrows = None, False
+                continue
+            table = None  # prose again: the table is over
+            continue
+        used.add(start)
+        label, unit = row.label, row.unit
+        is_sub = bool(_SUBROW.match(label))
+        label = _SUBROW.sub("", label)
+        if is_sub or (in_subrows and parent and unit in ("", parent.unit)):
+            in_subrows = True
+            indicator = f"{parent.label}（{label}）" if parent else label
+            unit = unit or (parent.unit if parent else "")
+        else:
+            parent, in_subrows = TableRow(label, unit, row.cells, row.attribute), False
+            indicator = label
+        value, comparator = row.cells[-1]
+        baseline = row.cells[0][0] if len(row.cells) >= 2 else None
+        section = deepest_section(doc, start)
+        where = section.path if section else ""
+        targets.append(Target(
+            doc_id=doc.doc_id, where=where, indicator=indicator, subject="", value=value, value_max=None,
+            unit=unit, comparator=comparator, baseline=baseline,
+            baseline_year=table.baseline_year if baseline is not None else None,
+            target_year=table.target_year, attribute=row.attribute, hedge=None,
+            provenance=Provenance.of(source, doc.doc_id, where, start, end),
+        ))
+    return targets, used
+
+
+# ---- prose -----------------------------------------------------------------------------
+
+# Money handed out or a limit imposed by a rule: not a goal.
+RULE_CONTEXT = re.compile(r"奖补|补助|补贴|贴息|资助|罚款|处以|费率|利率|原则上|至少各|予以|给予|额度|最高|"
+                          r"按[^，。；]{0,12}比例|每[个家户人名所次]")
+# Verbs and phrases that make a number a goal when they govern it.
+GOAL_BEFORE = re.compile(
+    r"达到|达|提高到|提升到|增加到|增长到|降低到|下降到|减少到|控制在|保持在|巩固在|稳定在|突破|超过|不低于|不少于|"
+    r"建设|建成|建好|建强|新建|改建|扩建|新增|增加|培育|培养|打造|创建|争创|引进|开发|选派|评选|遴选|支持|入选|"
+    r"获得|设立|完成|实现|覆盖|认定|推出|组建|布局|招收|培训|资助|吸引|落户|提高|提升|增长|降低|下降|减少|"
+    r"发放|投放|建立|形成|扶持|改造|配备|创成|达标|规模"
+)
+# A verb right after the number: "100% 完成整治", "20 个师范类专业入选".
+GOAL_AFTER = re.compile(r"^[^，。；、]{0,24}?(?:完成|实现|开展|建立|制定|公示|安装|普查|达到|达标|入选|进入|"
+                        r"列入|落户|覆盖|纳入|通过|获得|建成)")
+# History, not intent.
+PAST = re.compile(r"累计|截至|截止|现有|目前|已经|已达|十三五|上年|去年|同比|历年|此前")
+# A number inside a condition: "20 万人口以上的区县", "建筑高度大于 100 米的".
+CONDITION_AFTER = re.compile(r"^[一-龥]{0,3}(?:以上|以下|及以上|及以下|以内)的")
+CONDITION_BEFORE = re.compile(r"(?:大于|小于|高于|低于|超过|不足|满|未满|达到)\s*$")
+LEADING_VERB = re.compile(
+    r"^(?:力争|争取|并|和|及|再|还|新增|建设|建成|建好|建强|新建|培育|培养|打造|创建|引进|开发|选派|评选|遴选|支持|"
+    r"入选|获得|推动|推进|使|全市|全省|全区|逐步|进一步|累计)+")
+TRAILING_VERB = re.compile(
+    r"(?:逐步|稳定|力争)?(?:达到|达|提高到|提升到|增加到|增长到|降低到|下降到|控制在|保持在|巩固在|稳定在|突破|超过|"
+    r"不低于|不少于|不超过|为|在)?\s*$")
+
+
+def clause_bounds(text: str, start: int, end: int, stops: str, lo: int, hi: int) -> tuple[int, int]:
+    s = start
+    while s > lo and text[s - 1] not in stops:
+        s -= 1
+    e = end
+    while e < hi and text[e] not in stops:
+        e += 1
+    return s, e
+
+
+def _segment(text: str, q: Quantity, others: list[Quantity], cs: int, ce: int) -> tuple[int, int]:
+    """The part of the clause that belongs to ``q`` when a 、-list holds several numbers:
+    ``建设 50 个课程创新基地、100 门精品选修课程`` -> ``100 门精品选修课程`` for the second."""
+    s, e = cs, ce
+    for o in others:
+        if o.end <= q.start and o.start >= cs:
+            cut = text.rfind("、", o.end, q.start)
+            if cut != -1:
+                s = max(s, cut + 1)
+        if o.start >= q.end and o.end <= ce:
+            cut = text.find("、", q.end, o.start)
+            if cut != -1:
+                e = min(e, cut)
+    return s, e
+
+
+def _indicator(text: str, q_start: int, q_end: int, s: int, e: int) -> tuple[str, str | None]:
+    """The indicator a number measures, and the subject when one is written before it.
+
+    ``建设 50 个课程创新基地`` -> 课程创新基地; ``公办幼儿园在园幼儿占比达 55%`` -> 公办幼儿园在园幼儿占比;
+    ``燃气经营企业 100% 建立应急队伍`` -> (建立应急队伍, 燃气经营企业).
+    """
+    after = re.sub(r"^\s*(?:以上|以下|左右|以内)?(?:的)?", "", text[q_end:e]).strip()
+    before = text[s:q_start].strip()
+    before = TRAILING_VERB.sub("", before).strip()
+    before = LEADING_VERB.sub("", before).strip()
+    if after and len(re.sub(r"[^一-龥]", "", after)) >= 2:
+        if before and not GOAL_BEFORE.search(before) and text[q_end:e].strip()[:1] not in "的":
+            verb_after = GOAL_AFTER.match(text[q_end:e].strip())
+            if verb_after:
+                return after, before
+        return after, None
+    return before or after, None
+
+
+def _target_year_of(sentence_exprs, clause_exprs, section_year: int | None, plan: PlanPeriod | None) -> int | None:
+    for t in clause_exprs:
+        if t.date_end and t.kind in ("by", "period"):
+            return int(t.date_end[:4])
+    for t in sentence_exprs:
+        if t.date_end and t.kind == "by":
+            return int(t.date_end[:4])
+    if section_year:
+        return section_year
+    if plan and plan.years > 1:
+        return plan.last_year
+    return None
+
+
+def _section_year(text: str, section: Section | None, doc: Document, plan: PlanPeriod | None) -> int | None:
+    """A "by" year written anywhere in the section's own text (its goal year: 到 2022 年底)."""
+    if section is None:
+        return None
+    body_end = min([c.start for c in section.children] + [section.end])
+    for t in find_time_exprs(text[section.start:body_end], doc.date, plan):
+        if t.kind == "by" and t.date_end:
+            return int(t.date_end[:4])
+    return None
 
 
 def find_targets(source: SourceText, doc: Document) -> tuple[list[Target], list[Rule]]:
-    return [], []
+    """The quantitative goals of ``doc`` and, apart from them, its quantitative rule limits."""
+    text = source.text
+    plan = plan_period(doc.title, doc.notice_title)
+    lo = doc.body_start if doc.body_start > doc.start else doc.start
+    targets, table_lines = table_targets(source, doc, lo, doc.end)
+    rules: list[Rule] = []
+    background = [s for s in doc.walk() if BACKGROUND_TITLE.search(s.title or "")]
+    titles = {re.sub(r"\s", "", t) for t in (doc.title, doc.notice_title) if t}
+    section_years: dict[str, int | None] = {}
+
+    pos = lo
+    while pos < doc.end:
+        nl = text.find("\n", pos, doc.end)
+        line_end = doc.end if nl == -1 else nl
+        line_start = pos
+        pos = line_end + 1
+        line = text[line_start:line_end]
+        compact = re.sub(r"\s", "", line)
+        if line_start in table_lines or not compact or any(compact in t for t in titles if len(compact) > 3):
+            continue
+        if any(b.start <= line_start < b.end for b in background):
+            continue
+        quantities = find_quantities(line)
+        if not quantities:
+            continue
+        abs_q = [Quantity(q.value, q.value_max, q.unit, q.start + line_start, q.end + line_start) for q in quantities]
+        baselines = _baseline_spans(line, line_start)
+        last_goal_sentence = -1  # sentence start of the last number taken as a goal
+        for q in abs_q:
+            if any(b_start <= q.start < b_end for b_start, b_end in baselines):
+                continue
+            prefix = text[line_start:q.start]
+            if prefix.count("《") > prefix.count("》") or re.search(r"第\s*$", prefix):
+                continue
+            cs, ce = clause_bounds(text, q.start, q.end, HARD_STOPS, line_start, line_end)
+            ss, se = clause_bounds(text, q.start, q.end, SENTENCE_STOPS, line_start, line_end)
+            clause, sentence_before = text[cs:ce], text[ss:q.start]
+            comparator = comparator_around(text, q.start, q.end)
+            section = deepest_section(doc, q.start)
+            where = section.path if section else ""
+            after = text[q.end:ce]
+            if RULE_CONTEXT.search(clause) or (q.is_time and comparator in ("<=", "<", ">=") and "期" in clause):
+                rules.append(Rule(doc.doc_id, where, clause.strip(), q.value, q.unit, comparator,
+                                  Provenance.of(source, doc.doc_id, where, *_strip(text, cs, ce))))
+                continue
+            if q.is_time or q.unit in ("级",):
+                continue
+            if CONDITION_AFTER.match(after.lstrip()) or (
+                    CONDITION_BEFORE.search(text[cs:q.start]) and re.match(r"^[^，。；]{0,4}的", after)):
+                continue
+            if PAST.search(text[ss:q.start]):
+                continue
+            ts, te = _segment(text, q, abs_q, cs, ce)
+            s_exprs = find_time_exprs(text[ss:se], doc.date, plan) + find_plan_periods(text[ss:se])
+            c_exprs = [t for t in s_exprs if cs <= ss + t.start < ce]
+            if doc.date and any(t.kind in ("by", "period") and t.date_end and t.date_end < doc.date
+                                and ss + t.start < q.start for t in s_exprs):
+                continue  # a result of a year already past: "2020年，全省完成…"
+            hedge = hedge_in(sentence_before)
+            goal = (GOAL_BEFORE.search(text[cs:q.start]) or comparator != "="
+                    or GOAL_AFTER.match(after.lstrip()) or hedge
+                    or any(t.kind == "by" for t in s_exprs)
+                    # A list of goals shares its verb: 建设…学校 50 所，…院校 5 所。
+                    or last_goal_sentence == ss)
+            if not goal:
+                continue
+            last_goal_sentence = ss
+            if where not in section_years:
+                section_years[where] = _section_year(text, section, doc, plan)
+            indicator, subject = _indicator(text, q.start, q.end, ts, te)
+            qs, qe = _strip(text, ts, te)
+            targets.append(Target(
+                doc_id=doc.doc_id, where=where, indicator=indicator, subject=subject or "",
+                value=q.value, value_max=q.value_max, unit=q.unit, comparator=comparator,
+                baseline=None, baseline_year=None,
+                target_year=_target_year_of(s_exprs, c_exprs, section_years[where], plan),
+                attribute=None, hedge=hedge,
+                provenance=Provenance.of(source, doc.doc_id, where, qs, qe),
+            ))
+    return targets, rules
+
+
+_BASELINE = re.compile(r"(?:由|从)\s*(?:\d{4}\s*年(?:底|末)?的?)?\s*(\d+(?:\.\d+)?\s*(?:%|万人|亿元|万元|个|所|人)?)"
+                       r"\s*(?:提高|提升|增加|增长|下降|降低|减少|扩大|缩小)")
+
+
+def _baseline_spans(line: str, offset: int) -> list[tuple[int, int]]:
+    """Spans of numbers that are a goal's starting point (由 2020 年的 90% 提高到 95%)."""
+    return [(m.start(1) + offset, m.end(1) + offset) for m in _BASELINE.finditer(half_width(line))]
+
+
+def _strip(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and text[s] in " \u3000\t、":
+        s += 1
+    while e > s and text[e - 1] in " \u3000\t":
+        e -= 1
+    return s, e

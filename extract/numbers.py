@@ -1,0 +1,189 @@
+"""Numbers, units and comparators as Chinese government documents print them.
+
+Gazette text mixes half-width and full-width digits (``１２``), puts spaces between a
+number and its unit (``100 亿元``, ``5.4 万个``) and sometimes inside a number after a
+hard wrap, writes ranges with a dash (``2—3 所``, ``15—20 项``) and states the relation
+to the number in words around it (``不低于``, ``以上``, ``左右``).  Everything here is a
+pure function over strings; offsets returned are offsets into the string given, and
+normalisation never changes a string's length so those offsets stay valid.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+# Full-width forms that carry a number's meaning, mapped one character to one
+# character so that offsets computed on the normalised text hold in the original.
+_FULL_WIDTH = {chr(0xFF10 + i): str(i) for i in range(10)}
+_FULL_WIDTH.update({"．": ".", "％": "%", "＞": ">", "＜": "<", "＝": "=", "，": "，", "／": "/", "～": "~"})
+_TRANSLATE = str.maketrans(_FULL_WIDTH)
+
+
+def half_width(text: str) -> str:
+    """Full-width digits, ``．``, ``％``, ``＞``, ``＜`` and ``／`` to ASCII; same length."""
+    return text.translate(_TRANSLATE)
+
+
+# ---- Chinese numerals -------------------------------------------------------
+
+_CN_DIGITS = {"零": 0, "〇": 0, "○": 0, "Ｏ": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+              "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
+_CN_BIG_UNITS = {"万": 10_000, "亿": 100_000_000}
+CN_NUMERAL_CHARS = "".join(_CN_DIGITS) + "".join(_CN_SMALL_UNITS) + "".join(_CN_BIG_UNITS)
+
+
+def parse_chinese_numeral(text: str) -> int:
+    """``十五`` -> 15, ``二十三`` -> 23, ``一百零五`` -> 105, ``二○三五`` -> 2035 (digit by digit).
+
+    Raises ValueError on anything that is not a Chinese numeral.
+    """
+    if not text or any(c not in CN_NUMERAL_CHARS for c in text):
+        raise ValueError(f"not a Chinese numeral: {text!r}")
+    if all(c in _CN_DIGITS for c in text) and len(text) > 1:
+        # Years and codes are read digit by digit: 二○三五 is 2035.
+        return int("".join(str(_CN_DIGITS[c]) for c in text))
+    total = section = digit = 0
+    for c in text:
+        if c in _CN_DIGITS:
+            digit = _CN_DIGITS[c]
+        elif c in _CN_SMALL_UNITS:
+            section += (digit or 1) * _CN_SMALL_UNITS[c]
+            digit = 0
+        else:
+            section += digit
+            total += (section or 1) * _CN_BIG_UNITS[c]
+            section = digit = 0
+    return total + section + digit
+
+
+def parse_number(text: str) -> Decimal:
+    """A number as printed: ``１２``, ``5.4``, ``1,200``, ``1 200`` (a wrapped number), ``十五``.
+
+    Raises ValueError when the text is not a number.
+    """
+    s = half_width(text).strip().replace(",", "").replace(" ", "").replace("\u3000", "")
+    if s and all(c in CN_NUMERAL_CHARS for c in s):
+        return Decimal(parse_chinese_numeral(s))
+    if not re.fullmatch(r"\d+(?:\.\d+)?", s):
+        raise ValueError(f"not a number: {text!r}")
+    try:
+        return Decimal(s)
+    except InvalidOperation as e:  # pragma: no cover - the regex rules this out
+        raise ValueError(f"not a number: {text!r}") from e
+
+
+def number_as_printed(text: str) -> str:
+    """The number with half-width digits and no inner spaces: ``１００`` -> ``100``."""
+    return re.sub(r"[\s,]", "", half_width(text))
+
+
+# ---- units ------------------------------------------------------------------
+
+# Magnitudes that a unit may carry in front of it (万人, 亿元, 千米 is a unit of its own).
+MAGNITUDES = "万亿千百"
+# Units that measure time: a quantity in them is a duration, never a goal.
+TIME_UNITS = ("个工作日", "工作日", "个月", "学时", "小时", "分钟", "年", "月", "周", "天", "日", "秒")
+# Base units, longest first so that 元/人 wins over 元 and 个百分点 over 个.
+BASE_UNITS = tuple(sorted((
+    "个百分点", "百分点", "元/人", "元/吨", "元/亩", "人次", "千瓦时", "千瓦", "兆瓦", "平方米", "平方公里",
+    "立方米", "公顷", "公里", "千米", "千克", "公斤", "吨", "亩", "米", "元", "人", "名", "个", "所", "项",
+    "门", "家", "种", "户", "座", "条", "辆", "台", "套", "张", "间", "床", "次", "批", "册", "件", "篇",
+    "部", "支", "处", "片", "场", "倍", "岁", "级", "只", "头", "株", "棵", "份", "包", "块", "栋", "幢",
+    "宗", "笔", "起", "例", "位", "期", "届", "轮", "节", "课时", "单位", "%", "‰",
+    *TIME_UNITS,
+), key=len, reverse=True))
+
+# A slash unit may be printed with spaces around the slash ("500 元 /人").
+_UNIT_RE = ("(?:[" + MAGNITUDES + "]?(?:" + "|".join(re.escape(u).replace("/", r"\s*/\s*") for u in BASE_UNITS)
+            + ")|[万亿](?![一-龥]))")
+_NUM_RE = r"\d+(?:[ ,]\d{3})*(?:\.\d+)?"
+_RANGE_SEP = r"[—–\-~－至到]{1,2}"
+QUANTITY_RE = re.compile(
+    rf"(?<![\d.])(?P<value>{_NUM_RE})\s*(?:(?P<sep>{_RANGE_SEP})\s*(?P<value_max>{_NUM_RE}))?"
+    rf"\s*(?P<unit>{_UNIT_RE})"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """A number with its unit as found in a text, with offsets into that text."""
+
+    value: str  # as printed, half-width, no inner spaces: "5.4"
+    value_max: str | None  # upper end of a range "2—3 所" -> "3"
+    unit: str  # magnitude included: "万个", "亿元", "%"
+    start: int
+    end: int
+
+    @property
+    def number(self) -> Decimal:
+        return Decimal(self.value)
+
+    @property
+    def is_time(self) -> bool:
+        """Measured in time units (``3 年``, ``360 学时``): a duration, not a goal."""
+        return self.unit.lstrip(MAGNITUDES) in TIME_UNITS
+
+
+def find_quantities(text: str) -> list[Quantity]:
+    """Every Arabic-digit number followed by a unit, with ranges joined (``15—20 项``).
+
+    ``text`` may hold full-width digits; offsets refer to ``text`` itself.
+    """
+    norm = half_width(text)
+    found: list[Quantity] = []
+    for m in QUANTITY_RE.finditer(norm):
+        unit = re.sub(r"\s", "", m["unit"])
+        found.append(Quantity(number_as_printed(m["value"]),
+                              number_as_printed(m["value_max"]) if m["value_max"] else None,
+                              unit, m.start(), m.end()))
+    return found
+
+
+# ---- comparators --------------------------------------------------------------
+
+# Words written before a number, longest first, and the relation they state.
+_BEFORE = (
+    ("不低于", ">="), ("不少于", ">="), ("不小于", ">="), ("至少", ">="), ("最少", ">="),
+    ("不超过", "<="), ("不高于", "<="), ("不多于", "<="), ("不大于", "<="), ("最高", "<="), ("最多", "<="),
+    ("控制在", "<="), ("低于", "<"), ("少于", "<"), ("小于", "<"),
+    ("超过", ">"), ("突破", ">"), ("高于", ">"), ("大于", ">"), ("多于", ">"),
+    ("≥", ">="), ("≤", "<="), (">", ">"), ("<", "<"), ("约", "approx"),
+)
+# Words written after a number (and its unit) and the relation they state.
+_AFTER = (
+    ("以上", ">="), ("及以上", ">="), ("以下", "<="), ("及以下", "<="), ("以内", "<="), ("之内", "<="),
+    ("左右", "approx"), ("上下", "approx"),
+)
+
+
+def comparator_around(text: str, start: int, end: int, window: int = 8) -> str:
+    """The relation stated around the quantity ``text[start:end]``: ``>``, ``>=``, ``<=``, ``<``,
+    ``approx`` or ``=`` when nothing qualifies it.
+
+    A word after the number wins over one before it (``不少于10个以上`` is still ``>=``), and a
+    ``最高`` that qualifies a whole clause before ``不超过`` reads as ``<=`` either way.
+    """
+    norm = half_width(text)
+    after = norm[end:end + 4].lstrip()
+    for word, rel in _AFTER:
+        if after.startswith(word):
+            return rel
+    before = norm[max(0, start - window):start].rstrip()
+    # Only the last phrase before the number counts: 达到/达/为 may sit between.
+    before = re.sub(r"(?:达到|达|为|在|到|提高到|提升到|增加到|增长到|降低到|下降到|保持在|巩固在|稳定在)$", "",
+                    before).rstrip()
+    for word, rel in _BEFORE:
+        if before.endswith(word):
+            return rel
+    return "="
+
+
+def hedge_in(text: str) -> str | None:
+    """``力争`` or ``争取`` when the clause is hedged, else None."""
+    for word in ("力争", "争取"):
+        if word in text:
+            return word
+    return None
