@@ -137,7 +137,7 @@ class Resolver:
         key = re.sub(r"等$", "", normalize(surface))
         expanded = self._expand(key)
         found = self.local.get(key) or self.registry.lookup(expanded if expanded != key else key)
-        if found is None and is_collective(key):
+        if found is None:
             found = self.registry.spellings.get("@" + collective_key(key))
         return found
 
@@ -192,6 +192,10 @@ def _kind_of(name: str) -> str:
 DEFINITION = re.compile(r"（以下(?:简称|统称|称)[“\"]?(?P<alias>[^）”\"]{1,20})[”\"]?）")
 
 
+GROUP_BOUNDARY = r"[，。；：]"
+NAME_BOUNDARY = r"[，。；：、]|(?:组建|确定|成立|设立|由|和|与|及)(?=[^，。；]*$)"
+
+
 def find_definitions(text: str) -> list[tuple[str, str, int]]:
     """(alias, referent, offset of the definition) for each "X（以下简称Y）" in text.
 
@@ -201,7 +205,9 @@ def find_definitions(text: str) -> list[tuple[str, str, int]]:
     out = []
     for m in DEFINITION.finditer(text):
         head = text[max(0, m.start() - 60): m.start()]
-        referent = re.split(r"[，。；：、]|(?:组建|确定|成立|设立|由|和|与|及)(?=[^，。；]*$)", head)[-1]
+        # 统称 names a group (A、B和C（以下统称Y）): its referent runs back over the whole list.
+        boundary = GROUP_BOUNDARY if "统称" in m.group(0) else NAME_BOUNDARY
+        referent = re.split(boundary, head)[-1]
         referent = re.sub(r"^[（(]?[一二三四五六七八九十\d]+[）)、．.]", "", referent)
         if referent:
             out.append((m["alias"], referent, m.start()))

@@ -47,9 +47,26 @@ SIGN_DATE_LINE = re.compile(
 )
 
 
+NUMBER_LINE = re.compile(
+    r"^[\u4e00-\u9fff]{1,12}\s*[〔［\[]\s*\d{4}\s*[〕］\]]\s*第?\s*\d{1,4}\s*号$|^第\s*\d{1,5}\s*号$"
+)
+
+
+def is_hard_wrapped(lines: list[str], measure: int) -> bool:
+    """Whether lines are wrapped at a page measure (PDF text) or are whole paragraphs already.
+
+    In wrapped text most lines run to within a few cells of the full measure; in
+    text with one paragraph a line, line widths scatter.
+    """
+    if not lines or measure <= 0:
+        return False
+    near = sum(1 for line in lines if abs(display_width(line) - measure) <= max(6, measure * 0.08))
+    return near >= 0.3 * len(lines)
+
+
 def breaks_paragraph(prev: str, nxt: str, after: str, measure: int) -> bool:
     """Whether the line break between ``prev`` and ``nxt`` ends a paragraph (``after`` follows ``nxt``)."""
-    if HEADING_START.match(nxt) or SIGN_DATE_LINE.match(nxt):
+    if HEADING_START.match(nxt) or SIGN_DATE_LINE.match(nxt) or NUMBER_LINE.match(nxt) or NUMBER_LINE.match(prev):
         return True
     width = display_width(prev)
     if width < measure * 0.75:
@@ -63,6 +80,7 @@ def clean_pages(pages: list[Page], name: str) -> SourceText:
     """Join the pages' lines into paragraphs separated by "\\n", with a page map."""
     lines = [(page.number, line) for page in pages for line in page.text.split("\n") if line]
     measure = full_measure([line for _, line in lines])
+    wrapped = is_hard_wrapped([line for _, line in lines], measure)
     first_page = pages[0].number if pages else 1
     page_starts: list[int] = []
     parts: list[str] = []
@@ -70,7 +88,7 @@ def clean_pages(pages: list[Page], name: str) -> SourceText:
     for i, (number, line) in enumerate(lines):
         if i:
             after = lines[i + 1][1] if i + 1 < len(lines) else ""
-            sep = "\n" if breaks_paragraph(lines[i - 1][1], line, after, measure) else ""
+            sep = "\n" if not wrapped or breaks_paragraph(lines[i - 1][1], line, after, measure) else ""
             parts.append(sep)
             length += len(sep)
         # Printed page numbers may skip (a footer lost in extraction): pad so that

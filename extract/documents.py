@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from gazettekg.extract.cleantext import display_width
+from gazettekg.extract.cleantext import HEADING_START, display_width
 from gazettekg.records import Document, SourceText
 
 DOC_NUMBER = re.compile(
@@ -31,6 +31,7 @@ SUPERSEDE = re.compile(r"[^。；]*(?:同时废止|予以废止|停止执行|不
 ATTACHMENT_LIST = re.compile(r"^附件\s*[：:]\s*(?:\d+\s*[．.、]\s*)?(?P<first>.+)$")
 ANNEX_HEAD = re.compile(r"^附件\s*(\d*)$")
 ENUMERATED = re.compile(r"^\d+\s*[．.、]\s*(?P<title>[^。；]+)$")
+DECREE_NUMBER = re.compile(r"^第\d{1,5}号$")
 RECIPIENTS = re.compile(r"^[^。]{2,200}[：:]$")
 _CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
               "八": 8, "九": 9}
@@ -81,6 +82,11 @@ def _is_short(par: Paragraph, limit: int = 70) -> bool:
     return display_width(par.text) <= limit and not par.text.endswith(("。", "；"))
 
 
+def _is_title_line(par: Paragraph) -> bool:
+    """A line that can belong to a notice's title block (not a date, list item or heading)."""
+    return _is_short(par) and not parse_sign_date(par.text) and not HEADING_START.match(par.text)
+
+
 @dataclass(slots=True)
 class _Notice:
     title_first: int  # index of the first title paragraph
@@ -92,13 +98,18 @@ def _find_notices(pars: list[Paragraph]) -> list[_Notice]:
     notices: list[_Notice] = []
     taken: set[int] = set()
     for i, par in enumerate(pars):
+        if DECREE_NUMBER.match(compact(par.text)) and i and compact(pars[i - 1].text).endswith("令"):
+            # 政府令: "重庆市人民政府令" over "第 350 号"; the decree's number is both lines.
+            notices.append(_Notice(i - 1, i, i + 1))
+            taken.update((i - 1, i))
+            continue
         number_index = i if DOC_NUMBER.match(compact(par.text)) else None
         if number_index is None:
             continue
         # The title block: up to four short lines just above the number.
         first = i
-        while first - 1 >= 0 and i - (first - 1) <= 4 and _is_short(pars[first - 1]) \
-                and not parse_sign_date(pars[first - 1].text) and (first - 1) not in taken:
+        while first - 1 >= 0 and i - (first - 1) <= 4 and _is_title_line(pars[first - 1]) \
+                and (first - 1) not in taken:
             first -= 1
             if NOTICE_KIND.search(compact(pars[first].text)) and first < i - 1:
                 break
@@ -135,7 +146,7 @@ def _signature(pars: list[Paragraph], lo: int, hi: int) -> tuple[int, str, str |
 
 def _issued_title(notice_body: str) -> str | None:
     """The document a 印发/转发 notice issues: the first 《…》 before 印发/同意/转发."""
-    m = re.search(r"《([^《》]+)》[^。]{0,30}?(?:印发|同意|转发|发布)", notice_body)
+    m = re.search(r"《([^《》]+)》[^。]{0,30}?(?:印发|同意|转发|发布|通过|公布)", notice_body)
     if m:
         return m.group(1)
     m = re.search(r"(?:印发|转发)[^。《]{0,10}《([^《》]+)》", notice_body)
@@ -160,7 +171,7 @@ def split_documents(source: SourceText) -> list[Document]:
 def _single_document(source: SourceText, pars: list[Paragraph]) -> Document:
     first = 0
     while first + 1 < len(pars) and first < 3 and _is_short(pars[first + 1], 60) \
-            and not RECIPIENTS.match(pars[first + 1].text):
+            and not RECIPIENTS.match(pars[first + 1].text) and not HEADING_START.match(pars[first + 1].text):
         first += 1
     title = compact("".join(p.text for p in pars[: first + 1]))
     body_first = first + 1
@@ -179,6 +190,9 @@ def _document_from_notice(source: SourceText, pars: list[Paragraph], notice: _No
                       else notice.body_first]
     notice_title = compact("".join(p.text for p in title_pars))
     number = compact(pars[notice.number_index].text) if notice.number_index is not None else None
+    decree = number is not None and DECREE_NUMBER.match(number) is not None
+    if decree:
+        number = notice_title + number
     pos = notice.body_first
     recipients = ""
     if pos < end_index and RECIPIENTS.match(pars[pos].text):
@@ -186,8 +200,12 @@ def _document_from_notice(source: SourceText, pars: list[Paragraph], notice: _No
         pos += 1
     sig = _signature(pars, pos, end_index)
     issuer_from_title = notice_title.split("关于")[0] if "关于" in notice_title else ""
+    if decree:
+        issuer_from_title = notice_title.removesuffix("令")
     if sig:
         date_index, issuer, date = sig
+        if decree:
+            issuer = issuer_from_title  # a decree is signed by the mayor or governor in person
         notice_body = "".join(p.text for p in pars[pos: date_index - 1])
         body_first = date_index + 1
     else:

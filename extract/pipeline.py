@@ -7,6 +7,7 @@ after the first is a pure function of the records before it.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from gazettekg.extract.agencies import Resolver, default_registry, jurisdiction_of
@@ -60,4 +61,10 @@ def extract_source(source: SourceText, issue: str) -> IssueExtraction:
         for agency_id in used:
             if agency_id in registry.agencies or agency_id in resolver.created:
                 agencies.setdefault(agency_id, resolver.agency(agency_id))
+        # A document's own definitions (（以下简称集团公司）) are aliases of the entity, kept for search;
+        # they never resolve names in other documents.
+        for alias, agency_id in resolver.local.items():
+            agency = agencies.get(agency_id)
+            if agency and alias not in agency.aliases and alias not in (agency.name, agency.short_name):
+                agencies[agency_id] = replace(agency, aliases=(*agency.aliases, alias))
     return result

@@ -1,0 +1,116 @@
+"""Run SPARQL on the Oxigraph store and return plain Python columns and rows.
+
+Queries read the union of all named graphs (one per issue, plus the shared agency and
+document-identity graphs). A parameter is written ``$name`` in the query text and
+replaced by the RDF term of its value, serialized (and so escaped) by pyoxigraph:
+user input can only ever become one literal, never query syntax. Literal substitution
+rather than Oxigraph's ``substitutions`` because a parameter may share its name with a
+result column (co_agencies takes ``agency`` and returns ``agency``), and ``$agency`` and
+``?agency`` are one variable to SPARQL.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from decimal import Decimal
+
+import pyoxigraph as ox
+
+from gazettekg import queries
+from gazettekg.graph.rdf import PREFIXES
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+_INTEGER_TYPES = {
+    f"{XSD}{t}"
+    for t in (
+        "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
+        "nonPositiveInteger", "negativeInteger", "unsignedInt", "unsignedLong", "unsignedShort",
+        "unsignedByte",
+    )
+}  # fmt: skip
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+
+
+def to_term(value: object) -> ox.NamedNode | ox.Literal:
+    """A query parameter as an RDF term: int -> xsd:integer, date -> xsd:date, str -> string."""
+    if isinstance(value, ox.NamedNode | ox.Literal):
+        return value
+    if isinstance(value, bool):
+        return ox.Literal("true" if value else "false", datatype=ox.NamedNode(f"{XSD}boolean"))
+    if isinstance(value, int):
+        return ox.Literal(str(value), datatype=ox.NamedNode(f"{XSD}integer"))
+    if isinstance(value, float):
+        return ox.Literal(repr(value), datatype=ox.NamedNode(f"{XSD}double"))
+    if isinstance(value, Decimal):
+        return ox.Literal(str(value), datatype=ox.NamedNode(f"{XSD}decimal"))
+    if isinstance(value, datetime):
+        return ox.Literal(value.isoformat(), datatype=ox.NamedNode(f"{XSD}dateTime"))
+    if isinstance(value, date):
+        return ox.Literal(value.isoformat(), datatype=ox.NamedNode(f"{XSD}date"))
+    if isinstance(value, str):
+        return ox.Literal(value)
+    raise TypeError(f"cannot pass {type(value).__name__} as a SPARQL parameter")
+
+
+def to_python(term: Term | None) -> object:
+    """An RDF term as the value the property graph would hold: dates as ISO strings, IRIs as str."""
+    if term is None:
+        return None
+    if isinstance(term, ox.Literal):
+        datatype = term.datatype.value if term.datatype is not None else ""
+        if datatype in _INTEGER_TYPES:
+            return int(term.value)
+        if datatype in {f"{XSD}double", f"{XSD}float"}:
+            return float(term.value)
+        if datatype == f"{XSD}boolean":
+            return term.value in {"true", "1"}
+        return term.value  # strings, and xsd:date as its ISO lexical form
+    if isinstance(term, ox.NamedNode | ox.BlankNode):
+        return term.value
+    return str(term)
+
+
+_PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def bind_parameters(text: str, params: dict[str, object]) -> str:
+    """Replace each ``$name`` of ``params`` by its value as an escaped RDF term."""
+    terms = {name: str(to_term(value)) for name, value in params.items()}
+
+    def term_for(match: re.Match[str]) -> str:
+        return terms.get(match.group(1), match.group(0))
+
+    return _PARAMETER.sub(term_for, text)
+
+
+def run(
+    store: ox.Store, text: str, params: dict[str, object] | None = None
+) -> tuple[list[str], list[tuple]]:
+    """Run a SELECT / ASK / CONSTRUCT query; returns (column names, rows of Python values)."""
+    if params:
+        text = bind_parameters(text, params)
+    result = store.query(text, use_default_graph_as_union=True, prefixes=PREFIXES)
+    if isinstance(result, ox.QueryBoolean):
+        return ["ask"], [(bool(result),)]
+    if isinstance(result, ox.QuerySolutions):
+        columns = [v.value for v in result.variables]
+        return columns, [tuple(to_python(solution[c]) for c in columns) for solution in result]
+    return ["subject", "predicate", "object"], [
+        (to_python(t.subject), to_python(t.predicate), to_python(t.object)) for t in result
+    ]
+
+
+def run_named(
+    store: ox.Store, name: str, params: dict[str, object] | None = None
+) -> tuple[list[str], list[tuple]]:
+    """Run one of the named queries of queries/ (see queries.names()) with its parameters."""
+    expected = queries.PARAMS[name]
+    given = dict(params or {})
+    missing = [p for p in expected if p not in given]
+    unknown = [p for p in given if p not in expected]
+    if missing or unknown:
+        raise ValueError(f"query {name!r} takes parameters {expected}; missing {missing}, unknown {unknown}")
+    coerced = {p: queries.coerce(p, v) for p, v in given.items()}
+    return run(store, queries.load(name, "sparql"), coerced)

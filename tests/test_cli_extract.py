@@ -1,0 +1,52 @@
+"""`gazettekg extract` as a user runs it: batches with bad inputs, atomic output."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from gazettekg.cli import main
+
+SAMPLE = Path(__file__).resolve().parents[1] / "corpus" / "gazette-2022-01.txt"
+
+
+def test_a_bad_input_is_named_and_the_rest_of_the_batch_goes_on(tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n")
+    latin = tmp_path / "latin1.txt"
+    latin.write_bytes("façade \xff\xfe".encode("latin-1") + b"\x81\x30")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["extract", str(empty), str(SAMPLE), str(broken), str(latin),
+                                       "--out", str(out), "--show", "none"])
+    assert result.exit_code == 1
+    assert "empty.txt: empty file" in result.output
+    assert "broken.pdf:" in result.output and "latin1.txt:" in result.output
+    assert "3 of 4 input(s) failed" in result.output
+    docs = [json.loads(line) for line in (out / "documents.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(docs) == 4  # the sample was still extracted
+
+
+def test_output_is_replaced_whole_and_no_staging_is_left(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "assignments.jsonl").write_text("stale\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["extract", str(SAMPLE), "--out", str(out), "--show", "leads"])
+    assert result.exit_code == 0, result.output
+    assert "市经济信息委" in result.output and "加强公众宣传教育" in result.output
+    assert "stale" not in (out / "assignments.jsonl").read_text(encoding="utf-8")
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        f"{k}.jsonl" for k in ("documents", "sections", "agencies", "assignments", "duties", "deadlines",
+                               "targets", "rules"))
+
+
+def test_only_bad_inputs_write_nothing(tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_text("   \n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["extract", str(empty), "--out", str(out)])
+    assert result.exit_code == 1
+    assert not out.exists()

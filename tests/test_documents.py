@@ -1,0 +1,72 @@
+"""Splitting inputs into documents: notices that issue a document, decrees, single documents."""
+
+from __future__ import annotations
+
+from gazettekg.extract.cleantext import clean_pages
+from gazettekg.extract.documents import split_documents
+from gazettekg.extract.headings import build_sections
+from gazettekg.records import Page
+
+
+def documents(text: str):
+    source = clean_pages([Page(1, text.strip())], "t.txt")
+    docs = split_documents(source)
+    for doc in docs:
+        doc.sections = build_sections(source, doc)
+    return docs
+
+
+DECREE = """重庆市人民政府令
+第 350 号
+《重庆市公共数据开放管理暂行办法》已经2021年12月20日市政府第172次常务会议通过，现予公布，自2022年2月1日起施行。
+市长 胡衡华
+2021年12月30日
+重庆市公共数据开放管理暂行办法
+第一章 总则
+第一条 为了规范公共数据开放，制定本办法。
+第二条 市大数据发展局负责统筹全市公共数据开放工作。
+"""
+
+
+def test_a_decree_is_numbered_by_its_order_and_issued_by_the_government():
+    [doc] = documents(DECREE)
+    assert doc.doc_id == "重庆市人民政府令第350号"
+    assert doc.title == "重庆市公共数据开放管理暂行办法"
+    assert (doc.issuer, doc.date) == ("重庆市人民政府", "2021-12-30")
+    assert [s.path for s in doc.walk()] == ["第一章", "第一章.第一条", "第一章.第二条"]
+
+
+def test_a_plain_policy_document_is_one_document():
+    [doc] = documents("关于加快推进数字乡村建设的实施方案\n一、总体要求\n（一）指导思想。坚持新发展理念。\n"
+                      "二、重点任务\n（一）夯实数字基础设施。到2025年，行政村5G通达率达到80%。")
+    assert doc.title == "关于加快推进数字乡村建设的实施方案" and doc.number is None
+    assert [s.path for s in doc.walk()] == ["一", "一.（一）", "二", "二.（一）"]
+
+
+def test_two_notices_in_one_issue_with_attachments_and_supersession():
+    text = """北京市人民政府办公厅关于印发北京市促进养老服务发展若干措施的通知
+京政办发〔2022〕7号
+各区人民政府，市政府各委、办、局，各市属机构：
+经市政府同意，现将《北京市促进养老服务发展若干措施》印发给你们，请认真贯彻落实。
+北京市人民政府办公厅
+2022年3月10日
+北京市促进养老服务发展若干措施
+一、增加服务供给。到2025年，全市养老床位达到12万张。
+本措施自印发之日起施行，《北京市养老服务设施专项规划》（京政办发〔2016〕3号）同时废止。
+附件：1．养老服务设施建设标准
+2．养老服务补贴目录
+北京市人民政府关于调整最低工资标准的通知
+京政发〔2022〕10号
+各区人民政府，市政府各委、办、局：
+现将本市最低工资标准调整事项通知如下。
+一、月最低工资标准由2320元调整为2420元。
+北京市人民政府
+2022年8月15日
+"""
+    first, second = documents(text)
+    assert first.doc_id == "京政办发〔2022〕7号" and first.title == "北京市促进养老服务发展若干措施"
+    assert first.supersedes == ["京政办发〔2016〕3号"]
+    assert first.attachments == ["养老服务设施建设标准", "养老服务补贴目录"]
+    assert second.doc_id == "京政发〔2022〕10号"
+    assert second.title == second.notice_title == "北京市人民政府关于调整最低工资标准的通知"
+    assert (second.issuer, second.date) == ("北京市人民政府", "2022-08-15")
