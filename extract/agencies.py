@@ -27,7 +27,8 @@ ORG_HEAD = (
 )
 ORG_END = re.compile(rf"(?:{ORG_HEAD})$")
 JURISDICTION = (
-    r"(?:[\u4e00-\u9fff]{2,7}?(?:省|自治区|市|自治州|州|盟|县|自治县|区|旗)"
+    r"(?:(?:(?![要会同由和与及的在对将等负责牵头配合并或为是按从向把被让])[\u4e00-\u9fff]){2,7}?"
+    r"(?:省|自治区|市|自治州|州|盟|县|自治县|区|旗)"
     r"|省|市|县|区|州|国家|国务院|中央|中国)"
 )
 # A body named in running text: a jurisdiction, a short name, an organisational head;
