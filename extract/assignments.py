@@ -33,6 +33,10 @@ IMPLICIT_NOTE = re.compile(
     r"[〔（(\[]?以下(?:均|均需|均由|各项)?(?:需|由)?(?P<who>(?:[^〔〕（）()，。；]|[（(][^（）()]{1,8}[）)]){2,40}?)(?:负责|落实)[，,]?\s*不再(?:一一)?列出[〕）)\]]?"
 )
 ITEM_SPLIT = re.compile(r"[、，,；;]")
+# Parts of a clause that name no party: 完成时限：2022年底 and the like.
+SCHEDULE_PART = re.compile(r"(?:^|[；;，,])\s*(?:完成时限|完成时间|时间节点|时限要求|时限|进度要求)\s*[：:][^；;]*")
+INLINE_LEAD = re.compile(r"[（(]牵头(?:单位)?[）)]$")
+BARE_HEAD = re.compile(r"(?:人民)?政府|党委|部门|单位")
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +118,7 @@ def _split_top_level(text: str, separators: str) -> list[str]:
 def _clean_item(item: str) -> str:
     item = re.sub(r"^(?:由|请|各?级?)?(?=\S)", "", item) if item.startswith("由") else item
     item = re.sub(r"^(?:和|及|以及)", "", item)
-    return re.sub(r"等$", "", item.strip())
+    return re.sub(r"等(?:有关|相关)?(?:部门|单位|机构)?$", "", item.strip())
 
 
 def _split_conjoined(item: str) -> list[str]:
@@ -124,7 +128,8 @@ def _split_conjoined(item: str) -> list[str]:
     for conj in ("以及", "及", "和"):
         if conj in item:
             left, _, right = item.partition(conj)
-            if looks_like_agency(left) and looks_like_agency(right):
+            # 各区县党委和政府 is one collective: a bare head noun is no body of its own.
+            if looks_like_agency(left) and looks_like_agency(right) and not BARE_HEAD.fullmatch(right):
                 return [left, right]
     return [item]
 
@@ -133,7 +138,7 @@ def _parties_from_list(text: str) -> list[str] | None:
     names: list[str] = []
     for raw in _groups_with_definitions(text):
         for name in _split_conjoined(_clean_item(raw)):
-            core = DEFINITION.sub("", name)
+            core = INLINE_LEAD.sub("", DEFINITION.sub("", name))
             if not looks_like_agency(core):
                 return None
             names.append(name)
@@ -144,6 +149,7 @@ def parse_clause(content: str) -> tuple[list[Party], list[str]] | None:
     """The parties of a clause's inner text, and any implicit-rule bodies; None if not a clause."""
     implicit = [m["who"] for m in IMPLICIT_NOTE.finditer(content)]
     content = IMPLICIT_NOTE.sub("", content).strip("，,；; ")
+    content = SCHEDULE_PART.sub("", content).strip("，,；; ")
     content = re.sub(r"[〔\[][^〔〕\[\]]*[〕\]]$", "", content).strip("，,；; ")
     labelled = list(LABEL.finditer(content))
     parties: list[Party] = []
@@ -158,11 +164,14 @@ def parse_clause(content: str) -> tuple[list[Party], list[str]] | None:
                 return None
             label = m["label"]
             for n, name in enumerate(names):
-                if label in LEAD_LABELS:
+                if INLINE_LEAD.search(name):  # 责任单位：A（牵头）、B
+                    parties.append(Party(INLINE_LEAD.sub("", name), "lead", "marked"))
+                elif label in LEAD_LABELS:
                     parties.append(Party(name, "lead", "marked"))
                 elif label in SUPPORT_LABELS or has_lead_label:
                     parties.append(Party(name, "support", ""))
-                elif n == 0 and not any(p.role == "lead" for p in parties):
+                elif n == 0 and not any(p.role == "lead" for p in parties) \
+                        and not any(INLINE_LEAD.search(other) for other in names):
                     parties.append(Party(name, "lead", "first_listed"))
                 else:
                     parties.append(Party(name, "support", ""))
@@ -190,7 +199,9 @@ def _verbal_clause(content: str, implicit: list[str]) -> tuple[list[Party], list
         if others is None:
             return None
         saw_verb = saw_verb or bool(verb) or bool(with_side)
-        if verb.startswith("牵头") or with_side:
+        if verb.startswith("牵头"):
+            roles = [Party(n, "lead", "marked") for n in names]  # A、B牵头: co-leads
+        elif with_side:
             roles = [Party(names[0], "lead", "marked")] + [Party(n, "support", "") for n in names[1:]]
         elif verb in ("配合", "参与", "协助", "协同"):
             roles = [Party(n, "support", "") for n in names]

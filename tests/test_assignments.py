@@ -97,7 +97,7 @@ def test_state_council_document_end_to_end():
         by_task.setdefault(a.task_path, []).append((x.agencies[a.agency_id].short_name, a.role))
     assert by_task["（一）"] == [("民政部", "lead"), ("市场监管总局", "support")]
     assert by_task["（二）"][0] == ("财政部", "lead")
-    assert by_task["（三）"] == [("人民银行", "lead"), ("银保监会", "support"), ("民政部", "support")]
+    assert by_task["（三）"] == [("人民银行", "lead"), ("银保监会", "lead"), ("民政部", "support")]  # co-leads
     quote = next(a for a in x.assignments if a.task_path == "（三）").provenance.quote
     assert quote == "（人民银行、银保监会牵头，民政部配合）"
 
@@ -167,3 +167,17 @@ def test_prose_clauses_in_a_city_document_resolve_to_that_city():
         ("一.（二）", "杭州市交通运输局", "lead", "marked"),
         ("一.（二）", "杭州市公安局交警支队", "support", ""),
     ]  # never Chongqing's 市公安局, though the registry knows that one by the same short name
+
+
+def test_schedule_parts_and_inline_lead_marks():
+    assert roles("牵头单位：省发展改革委；配合单位：省财政厅；完成时限：2022年12月底前") == [
+        ("省发展改革委", "lead", "marked"), ("省财政厅", "support", "")]
+    assert roles("责任单位：市住房城乡建委（牵头）、市规划自然资源局") == [
+        ("市住房城乡建委", "lead", "marked"), ("市规划自然资源局", "support", "")]
+
+
+def test_co_leads_and_collective_party_committee_and_government():
+    assert roles("市委宣传部、市委网信办牵头，各区县党委和政府负责") == [
+        ("市委宣传部", "lead", "marked"), ("市委网信办", "lead", "marked"), ("各区县党委和政府", "support", "")]
+    assert [r[0] for r in roles("国家发展改革委、工业和信息化部、人民银行等部门按职责分工负责")] == [
+        "国家发展改革委", "工业和信息化部", "人民银行"]
