@@ -49,11 +49,15 @@ def normalize(name: str) -> str:
 
 
 def collective_key(name: str) -> str:
-    """各区县（自治县）人民政府, 有关区县政府 and 区县政府 are one collective: 区县政府."""
+    """各区县（自治县）人民政府, 有关区县政府 and 区县政府 are one collective: 区县政府.
+
+    A bracketed qualifier is dropped unless the rest would be too short to say
+    anything (各市（州）人民政府 stays 市（州）政府, not 市政府).
+    """
     key = normalize(name)
-    key = re.sub(r"^(?:各|有关|相关)", "", key)
-    key = re.sub(r"（[^）]*）", "", key)
-    return key.replace("人民政府", "政府")
+    key = re.sub(r"^(?:各|有关|相关)", "", key).replace("人民政府", "政府")
+    bare = re.sub(r"（[^）]*）", "", key)
+    return bare if len(bare) >= 4 else key
 
 
 def looks_like_agency(name: str) -> bool:
@@ -81,14 +85,16 @@ class Registry:
         self.agencies[agency.id] = agency
         place = jurisdiction_of(agency.name)
         for spelling in (agency.name, agency.short_name, *agency.aliases):
-            if spelling:
+            if spelling and agency.kind != "collective":
                 self.spellings.setdefault(normalize(spelling), agency.id)
                 # 市应急局 of 重庆市 is also spelled 重庆市应急局: register the expanded form so a
                 # document of another city never takes this agency for its own 市应急局.
                 if place and spelling[0] == place[-1] and not spelling.startswith(place):
                     self.spellings.setdefault(normalize(place + spelling[1:]), agency.id)
         if agency.kind == "collective":
-            self.spellings.setdefault("@" + collective_key(agency.name), agency.id)
+            # Collectives are relative to a jurisdiction: Chongqing's 各区县政府 are not Chengdu's.
+            place = jurisdiction_of(agency.parent or "")
+            self.spellings.setdefault(f"@{place}@{collective_key(agency.name)}", agency.id)
 
     def lookup(self, spelling: str) -> str | None:
         return self.spellings.get(normalize(spelling))
@@ -139,7 +145,7 @@ class Resolver:
         expanded = self._expand(key)
         found = self.local.get(key) or self.registry.lookup(expanded if expanded != key else key)
         if found is None:
-            found = self.registry.spellings.get("@" + collective_key(key))
+            found = self.registry.spellings.get(self._collective_spelling(key))
         return found
 
     def resolve(self, surface: str) -> str:
@@ -152,12 +158,16 @@ class Resolver:
         found = self.registry.lookup(expanded) if expanded != key else self.registry.lookup(key)
         if found:
             return found
-        found = self.registry.spellings.get("@" + collective_key(key))
+        found = self.registry.spellings.get(self._collective_spelling(key))
         if found:
             return found
         if re.match(r"^(?:各|有关|相关)", key):
-            return self._create(collective_key(key), surface, "collective")
+            place = f"{self.jurisdiction}·" if self.jurisdiction else ""
+            return self._create(place + collective_key(key), surface, "collective")
         return self._create(expanded, surface, _kind_of(expanded))
+
+    def _collective_spelling(self, key: str) -> str:
+        return f"@{self.jurisdiction}@{collective_key(key)}"
 
     def agency(self, agency_id: str) -> Agency:
         return self.registry.agencies.get(agency_id) or self.created[agency_id]
