@@ -170,6 +170,18 @@ def ingest(inputs: tuple[Path, ...], store_dir: Path, force: bool) -> None:
                                    + ", ".join(str(p) for p in failed))
 
 
+def _agency_key(store_dir: Path, spelling: str) -> str:
+    """The key of the agency an analyst named in any spelling (市应急局 = 重庆市应急管理局)."""
+    from gazettekg.graph.sparql import agency_keys
+
+    keys = agency_keys(_open_store(store_dir).oxigraph, spelling)
+    if len(keys) > 1:
+        raise click.ClickException(f"{spelling!r} names several agencies: {', '.join(keys)}; give one of these")
+    if not keys:
+        raise click.ClickException(f"no agency called {spelling!r} in the store")
+    return keys[0]
+
+
 @main.command()
 @click.argument("name")
 @click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE",
@@ -186,7 +198,7 @@ def query(name: str, params: tuple[str, ...], lang: str, fmt: str, store_dir: Pa
     Examples:
         gazettekg query leads
         gazettekg query due_before --param date=2022-06-30 --format csv
-        gazettekg query agency_tasks -p agency=重庆市经济和信息化委员会 --lang cypher
+        gazettekg query agency_tasks -p agency=市应急局 --lang cypher
     """
     from gazettekg import queries
 
@@ -206,6 +218,8 @@ def query(name: str, params: tuple[str, ...], lang: str, fmt: str, store_dir: Pa
         values = {key: queries.coerce(key, value) for key, value in given.items()}
     except ValueError as error:
         raise click.ClickException(f"bad parameter value: {error}") from error
+    if "agency" in values:
+        values["agency"] = _agency_key(store_dir, str(given["agency"]))
     if lang == "cypher":
         try:
             from gazettekg.graph.falkor import run_cypher

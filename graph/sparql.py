@@ -114,3 +114,27 @@ def run_named(
         raise ValueError(f"query {name!r} takes parameters {expected}; missing {missing}, unknown {unknown}")
     coerced = {p: queries.coerce(p, v) for p, v in given.items()}
     return run(store, queries.load(name, "sparql"), coerced)
+
+
+AGENCY_LABELS = """
+PREFIX gkg: <https://w3id.org/gazettekg/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT DISTINCT ?key ?label WHERE {
+  ?agency a gkg:Agency ; gkg:key ?key .
+  { ?agency skos:prefLabel ?label } UNION { ?agency skos:altLabel ?label } UNION { ?agency gkg:shortName ?label }
+}
+"""
+
+
+def agency_keys(store: ox.Store, spelling: str) -> list[str]:
+    """The keys of the agencies a spelling names (canonical name, short form, alias or key itself).
+
+    Analysts type 市应急局 or 重庆市应急管理局; queries take the key. More than one key
+    means the spelling is ambiguous across jurisdictions.
+    """
+    from gazettekg.extract.agencies import normalize
+
+    wanted = normalize(spelling)
+    _, rows = run(store, AGENCY_LABELS)
+    keys = {str(key) for key, label in rows if normalize(str(label)) == wanted or normalize(str(key)) == wanted}
+    return sorted(keys)
