@@ -13,18 +13,35 @@ def main() -> None:
     """Turn Chinese government gazettes into a knowledge graph of who must do what, by when."""
 
 
+def _progress(length: int, label: str):
+    """A progress bar on a terminal; silent when stderr is a pipe or a file."""
+    import contextlib
+    import sys
+
+    if not sys.stderr.isatty():
+
+        class _Quiet:
+            def update(self, n: int) -> None:
+                pass
+
+        return contextlib.nullcontext(_Quiet())
+    return click.progressbar(length=length, label=label, file=sys.stderr)
+
+
 def _extract_all(inputs: tuple[Path, ...], engine: str):
     """Extract each input; a bad one is reported by name and the rest go on."""
     from gazettekg.extract.errors import InputError
     from gazettekg.extract.pipeline import extract_file
 
     done, failed = [], []
-    for path in inputs:
-        try:
-            done.append(extract_file(path, engine=engine))
-        except InputError as error:
-            click.echo(f"error: {error}", err=True)
-            failed.append(path)
+    with _progress(len(inputs), "extracting") as bar:
+        for path in inputs:
+            bar.update(1)
+            try:
+                done.append(extract_file(path, engine=engine))
+            except InputError as error:
+                click.echo(f"error: {error}", err=True)
+                failed.append(path)
     return done, failed
 
 
@@ -151,19 +168,21 @@ def ingest(inputs: tuple[Path, ...], store_dir: Path, force: bool) -> None:
     store = _open_store(store_dir, must_exist=False)
     sync = _falkor_sync()
     failed = []
-    for path in inputs:
-        try:
-            result, extraction = store.ingest_file(path, extract_file, force=force)
-        except InputError as error:
-            click.echo(f"error: {error}", err=True)
-            failed.append(path)
-            continue
-        if result.skipped:
-            click.echo(f"unchanged  {path}  ({result.issue})")
-            continue
-        click.echo(f"ingested   {path}  ({result.issue}): {result.triples} triples in {result.seconds:.2f}s")
-        if sync is not None and extraction is not None:
-            sync(store_dir, extraction)
+    with _progress(len(inputs), "ingesting") as bar:
+        for path in inputs:
+            bar.update(1)
+            try:
+                result, extraction = store.ingest_file(path, extract_file, force=force)
+            except InputError as error:
+                click.echo(f"error: {error}", err=True)
+                failed.append(path)
+                continue
+            if result.skipped:
+                click.echo(f"unchanged  {path}  ({result.issue})")
+                continue
+            click.echo(f"ingested   {path}  ({result.issue}): {result.triples} triples in {result.seconds:.2f}s")
+            if sync is not None and extraction is not None:
+                sync(store_dir, extraction)
     store.flush()
     if failed:
         raise click.ClickException(f"{len(failed)} of {len(inputs)} input(s) failed: "
@@ -270,33 +289,11 @@ def _pg_group(name: str, help_text: str) -> click.Group:
     return group
 
 
-def _pg_progress(length: int, label: str):
-    """A progress bar on a terminal; silent when stderr is a pipe or a file."""
-    import contextlib
-    import sys
-
-    if not sys.stderr.isatty():
-
-        class _Quiet:
-            def update(self, n: int) -> None:
-                pass
-
-        return contextlib.nullcontext(_Quiet())
-    return click.progressbar(length=length, label=label, file=sys.stderr)
-
-
 def _pg_extract(inputs: tuple[Path, ...]):
-    from gazettekg.extract.errors import InputError
-    from gazettekg.extract.pipeline import extract_file
-
-    extractions = []
-    with _pg_progress(len(inputs), "extracting") as bar:
-        for path in inputs:
-            try:
-                extractions.append(extract_file(path))
-            except InputError as error:
-                raise click.ClickException(f"{path}: {error}") from error
-            bar.update(1)
+    """Every input extracted, or none: a loader writes nothing when one input is bad."""
+    extractions, failed = _extract_all(inputs, "pdfium")
+    if failed:
+        raise click.ClickException(f"{len(failed)} of {len(inputs)} input(s) failed; nothing was loaded")
     return extractions
 
 
@@ -356,7 +353,7 @@ def load_neo4j(inputs, store_dir, uri, user, password, database, batch_size) -> 
     except ImportError as error:
         raise click.ClickException(f"the neo4j driver is missing: {error}") from error
     try:
-        with _pg_progress(len(statements), "loading") as bar:
+        with _progress(len(statements), "loading") as bar:
             with GraphDatabase.driver(uri, auth=(user, password)) as driver:
                 driver.verify_connectivity()
                 summary = neo4j_loader.load_with_driver(driver, statements, database, lambda _: bar.update(1))
@@ -535,3 +532,7 @@ def serve(store_dir: Path, host: str, port: int, quiet: bool) -> None:
         pass
     finally:
         server.server_close()
+
+
+if __name__ == "__main__":
+    main()

@@ -50,3 +50,31 @@ def test_only_bad_inputs_write_nothing(tmp_path):
     result = CliRunner().invoke(main, ["extract", str(empty), "--out", str(out)])
     assert result.exit_code == 1
     assert not out.exists()
+
+
+def test_progress_bar_on_a_terminal_only(tmp_path):
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "gazettekg.cli", "extract", str(SAMPLE), str(SAMPLE), "--out",
+               str(tmp_path / "tty"), "--show", "none"]
+    piped = subprocess.run(command, capture_output=True, text=True, check=True)
+    assert "extracting" not in piped.stderr  # quiet in pipes and CI logs
+
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(command, stdin=follower, stdout=follower, stderr=follower, close_fds=True)
+    os.close(follower)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the terminal closes when the command exits
+            break
+        if not chunk:
+            break
+        seen += chunk
+    assert process.wait() == 0
+    os.close(leader)
+    assert b"extracting" in seen
