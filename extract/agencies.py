@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from gazettekg.records import Agency
@@ -44,10 +44,12 @@ GENERIC_GROUP = re.compile(r"^(?:各|有关|相关)")
 _PUNCT = re.compile(r"[\s\u3000]")
 
 
+@lru_cache(maxsize=1 << 16)
 def normalize(name: str) -> str:
     return _PUNCT.sub("", unicodedata.normalize("NFKC", name)).replace("(", "（").replace(")", "）")
 
 
+@lru_cache(maxsize=1 << 16)
 def collective_key(name: str) -> str:
     """各区县（自治县）人民政府, 有关区县政府 and 区县政府 are one collective: 区县政府.
 

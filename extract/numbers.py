@@ -166,12 +166,11 @@ def comparator_around(text: str, start: int, end: int, window: int = 8) -> str:
     A word after the number wins over one before it (``不少于10个以上`` is still ``>=``), and a
     ``最高`` that qualifies a whole clause before ``不超过`` reads as ``<=`` either way.
     """
-    norm = half_width(text)
-    after = norm[end:end + 4].lstrip()
+    after = half_width(text[end:end + 4]).lstrip()
     for word, rel in _AFTER:
         if after.startswith(word):
             return rel
-    before = norm[max(0, start - window):start].rstrip()
+    before = half_width(text[max(0, start - window):start]).rstrip()
     # Only the last phrase before the number counts: 达到/达/为 may sit between.
     before = re.sub(r"(?:达到|达|为|在|到|提高到|提升到|增加到|增长到|降低到|下降到|保持在|巩固在|稳定在)$", "",
                     before).rstrip()
