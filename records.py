@@ -96,6 +96,7 @@ class Document:
     end: int
     body_start: int  # where the document's own title / body begins
     sections: list[Section] = field(default_factory=list)  # top-level heading nodes
+    issuer_id: str | None = None  # the issuing body as an agency id, resolved by the pipeline
 
     def walk(self):
         for s in self.sections:

@@ -32,7 +32,6 @@ VERB_TAIL = re.compile(
 IMPLICIT_NOTE = re.compile(
     r"[〔（(\[]?以下(?:均|均需|均由|各项)?(?:需|由)?(?P<who>(?:[^〔〕（）()，。；]|[（(][^（）()]{1,8}[）)]){2,40}?)(?:负责|落实)[，,]?\s*不再(?:一一)?列出[〕）)\]]?"
 )
-ITEM_SPLIT = re.compile(r"[、，,；;]")
 # Parts of a clause that name no party: 完成时限：2022年底 and the like.
 SCHEDULE_PART = re.compile(r"(?:^|[；;，,])\s*(?:完成时限|完成时间|时间节点|时限要求|时限|进度要求)\s*[：:][^；;]*")
 INLINE_LEAD = re.compile(r"[（(]牵头(?:单位)?[）)]$")
@@ -73,20 +72,8 @@ def bracketed_spans(text: str, start: int = 0) -> list[tuple[int, int]]:
 
 
 def _split_items(text: str) -> list[str]:
-    """Split a list of bodies at 、，； outside brackets; "X（以下统称Y）" keeps its group whole."""
-    items, depth, current = [], 0, ""
-    for ch in text:
-        if ch in OPEN:
-            depth += 1
-        elif ch in CLOSE and depth:
-            depth -= 1
-        if depth == 0 and ITEM_SPLIT.match(ch):
-            items.append(current)
-            current = ""
-        else:
-            current += ch
-    items.append(current)
-    return [i.strip() for i in items if i.strip()]
+    """Split a list of bodies at 、，； outside brackets (各区县（自治县）政府 stays whole)."""
+    return _split_top_level(text, "、，,；;")
 
 
 def _groups_with_definitions(text: str) -> list[str]:

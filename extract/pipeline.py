@@ -54,10 +54,10 @@ def extract_source(source: SourceText, issue: str) -> IssueExtraction:
         targets, rules = find_targets(source, doc)
         result.targets.extend(targets)
         result.rules.extend(rules)
-        issuer_id = resolver.resolve(doc.issuer) if doc.issuer else None
+        doc.issuer_id = resolver.resolve(doc.issuer) if doc.issuer else None
         used = {a.agency_id for a in result.assignments} | {d.agency_id for d in result.duties}
-        if issuer_id:
-            used.add(issuer_id)
+        if doc.issuer_id:
+            used.add(doc.issuer_id)
         for agency_id in used:
             if agency_id in registry.agencies or agency_id in resolver.created:
                 agencies.setdefault(agency_id, resolver.agency(agency_id))

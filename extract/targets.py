@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from gazettekg.extract.deadlines import BACKGROUND_TITLE, deepest_section
+from gazettekg.extract.deadlines import BACKGROUND_TITLE, deepest_section, span_of
 from gazettekg.extract.numbers import (
     Quantity,
     comparator_around,
@@ -185,16 +185,6 @@ TRAILING_VERB = re.compile(
     r"不低于|不少于|不超过|为|在)?\s*$")
 
 
-def clause_bounds(text: str, start: int, end: int, stops: str, lo: int, hi: int) -> tuple[int, int]:
-    s = start
-    while s > lo and text[s - 1] not in stops:
-        s -= 1
-    e = end
-    while e < hi and text[e] not in stops:
-        e += 1
-    return s, e
-
-
 def _segment(text: str, q: Quantity, others: list[Quantity], cs: int, ce: int) -> tuple[int, int]:
     """The part of the clause that belongs to ``q`` when a 、-list holds several numbers:
     ``建设 50 个课程创新基地、100 门精品选修课程`` -> ``100 门精品选修课程`` for the second."""
@@ -290,8 +280,8 @@ def find_targets(source: SourceText, doc: Document) -> tuple[list[Target], list[
             prefix = text[line_start:q.start]
             if prefix.count("《") > prefix.count("》") or re.search(r"第\s*$", prefix):
                 continue
-            cs, ce = clause_bounds(text, q.start, q.end, HARD_STOPS, line_start, line_end)
-            ss, se = clause_bounds(text, q.start, q.end, SENTENCE_STOPS, line_start, line_end)
+            cs, ce = span_of(text, q.start, q.end, HARD_STOPS, line_start, line_end)
+            ss, se = span_of(text, q.start, q.end, SENTENCE_STOPS, line_start, line_end)
             clause, sentence_before = text[cs:ce], text[ss:q.start]
             comparator = comparator_around(text, q.start, q.end)
             section = deepest_section(doc, q.start)

@@ -138,16 +138,6 @@ class _Builder:
             self.g.add_rel("SUB_ORGANIZATION_OF", ref, self.agency(known.parent))
         return ref
 
-    def issuer(self, issuer: str) -> tuple[str, str] | None:
-        """The issuing agency, when the extraction resolved that name to one of its agencies."""
-        wanted = normalize(issuer)
-        if not wanted:
-            return None
-        for agency in self.x.agencies.values():
-            if wanted in {normalize(n) for n in (agency.name, agency.short_name, *agency.aliases)}:
-                return self.agency(agency.id)
-        return None
-
     # ---- documents and heading trees ----
     def document_stub(self, number: str) -> tuple[str, str]:
         key = doc_key(number)
@@ -174,9 +164,8 @@ class _Builder:
                 "end": doc.end,
             },
         )
-        issuer = self.issuer(doc.issuer)
-        if issuer is not None:
-            self.g.add_rel("ISSUED_BY", ref, issuer)
+        if doc.issuer_id:
+            self.g.add_rel("ISSUED_BY", ref, self.agency(doc.issuer_id, doc.issuer))
         for number in doc.supersedes:
             self.g.add_rel("SUPERSEDES", ref, self.document_stub(number))
         for cited in doc.cites:

@@ -179,9 +179,8 @@ class _Builder:
         self.add(d, GKG.recipients, doc.recipients)
         for title in doc.attachments:
             self.add(d, GKG.attachmentTitle, title)
-        issuer = self._issuer(doc.issuer)
-        if issuer is not None:
-            self.add(d, ELI.passed_by, issuer)
+        if doc.issuer_id:
+            self.add(d, ELI.passed_by, self.agency(doc.issuer_id, doc.issuer))
         for number in doc.supersedes:
             self.add(d, GKG.supersedes, self.document_stub(number))
         for cited in doc.cites:
@@ -191,16 +190,6 @@ class _Builder:
         for top in doc.sections:
             self.section(doc, top, parent=None)
         return d
-
-    def _issuer(self, issuer: str) -> URIRef | None:
-        """The issuing agency, when the extraction resolved that name to one of its agencies."""
-        wanted = normalize(issuer)
-        if not wanted:
-            return None
-        for agency in self.x.agencies.values():
-            if wanted in {normalize(n) for n in (agency.name, agency.short_name, *agency.aliases)}:
-                return self.agency(agency.id)
-        return None
 
     def section(self, doc: Document, section: Section, parent: URIRef | None) -> None:
         t = self.task(doc.doc_id, section.path, section.title)

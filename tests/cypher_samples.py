@@ -93,7 +93,8 @@ def guangdong_issue() -> IssueExtraction:
     doc = Document(
         doc_id=doc_id, number="粤府办〔2022〕5号",
         notice_title="广东省人民政府办公厅关于印发广东省推动冷链物流高质量发展实施方案的通知",
-        title="广东省推动冷链物流高质量发展实施方案", issuer="广东省人民政府办公厅", date="2022-03-08",
+        title="广东省推动冷链物流高质量发展实施方案", issuer="广东省人民政府办公厅",
+        issuer_id="gd-office", date="2022-03-08",
         recipients="各地级以上市人民政府，省政府各部门、各直属机构", attachments=[],
         supersedes=["粤府办〔2019〕20号"], cites=["粤府〔2021〕1号", "《广东省现代流通体系建设方案》"],
         start=0, end=len(GUANGDONG_TEXT), body_start=r.span("广东省推动冷链物流高质量发展实施方案\n到")[0],
@@ -147,7 +148,8 @@ def city_issue() -> IssueExtraction:
     article = r.section("第一条", "第一条", "article", "第一条 建设冷链枢纽", "建设冷链枢纽", "省交通运输厅配合）")
     doc = Document(
         doc_id=doc_id, number="深府〔2023〕2号", notice_title="深圳市人民政府关于冷链物流设施建设的若干措施",
-        title="深圳市人民政府关于冷链物流设施建设的若干措施", issuer="深圳市人民政府", date="2023-01-20",
+        title="深圳市人民政府关于冷链物流设施建设的若干措施", issuer="深圳市人民政府",
+        issuer_id="sz-gov", date="2023-01-20",
         recipients="各区人民政府，市政府直属各单位", attachments=[], supersedes=[], cites=["粤府办〔2022〕5号"],
         start=0, end=len(CITY_TEXT), body_start=r.span("第一条")[0], sections=[article],
     )  # fmt: skip

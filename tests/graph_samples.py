@@ -93,7 +93,8 @@ def state_council_issue() -> IssueExtraction:
     doc = Document(
         doc_id=doc_id, number="国办发〔2022〕12号",
         notice_title="国务院办公厅关于印发加快发展保障性租赁住房实施方案的通知",
-        title="加快发展保障性租赁住房实施方案", issuer="国务院办公厅", date="2022-03-01",
+        title="加快发展保障性租赁住房实施方案", issuer="国务院办公厅",
+        issuer_id="gov-office", date="2022-03-01",
         recipients="各省、自治区、直辖市人民政府，国务院各部委、各直属机构", attachments=[], supersedes=[],
         cites=["《加快发展保障性租赁住房实施方案》"], start=0, end=len(STATE_COUNCIL_TEXT),
         body_start=r.span("加快发展保障性租赁住房实施方案\n一")[0], sections=[one, two, three],
@@ -144,7 +145,8 @@ def later_issue() -> IssueExtraction:
     one.children = [item]
     doc = Document(
         doc_id=doc_id, number=doc_id, notice_title="国务院办公厅关于进一步加快发展保障性租赁住房的通知",
-        title="国务院办公厅关于进一步加快发展保障性租赁住房的通知", issuer="国务院办公厅", date="2023-02-01",
+        title="国务院办公厅关于进一步加快发展保障性租赁住房的通知", issuer="国务院办公厅",
+        issuer_id="gov-office", date="2023-02-01",
         recipients="各省、自治区、直辖市人民政府", attachments=[], supersedes=["国办发〔2022〕12号"],
         cites=["安委〔2021〕9号", "《城镇燃气管理条例》"], start=0, end=len(LATER_TEXT), body_start=0,
         sections=[one],
