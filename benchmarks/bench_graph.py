@@ -1,4 +1,5 @@
-"""Benchmark the RDF side: ingest time and per-query latency, on the sample and on a synthetic corpus.
+"""Benchmark the graph: ingest time and per-query latency in SPARQL (Oxigraph) and Cypher
+(FalkorDBLite, when installed), on the sample and on a synthetic corpus.
 
 The synthetic corpus is made in memory from the sample's records: N variants of the
 issue, each with its agencies shuffled among the assignments and duties, its dates
@@ -134,6 +135,41 @@ def time_queries(store: GraphStore, params: dict[str, dict[str, object]], repeat
     return out
 
 
+def time_cypher(store_dir: Path, params: dict[str, dict[str, object]], repeat: int) -> dict[str, dict]:
+    from gazettekg.graph.falkor import run_cypher
+
+    out = {}
+    for name in queries.names():
+        text = queries.load(name, "cypher")
+        timings, rows = [], 0
+        for _ in range(repeat):
+            began = time.perf_counter()
+            _, result = run_cypher(store_dir, text, params.get(name, {}))
+            timings.append(time.perf_counter() - began)
+            rows = len(result)
+        out[name] = {"rows": rows, "median_ms": statistics.median(timings) * 1000, "max_ms": max(timings) * 1000}
+    return out
+
+
+def cypher_load(issues: list[IssueExtraction], params, repeat: int) -> dict:
+    """Load issues one by one into a fresh embedded Cypher graph and time the named queries."""
+    import tempfile
+
+    from gazettekg.graph import falkor
+
+    with tempfile.TemporaryDirectory() as folder:
+        store_dir = Path(folder)
+        load_times = []
+        for x in issues:
+            began = time.perf_counter()
+            falkor.sync(store_dir, x)
+            load_times.append(time.perf_counter() - began)
+        result = {"load_total_s": sum(load_times), "load_mean_s": statistics.mean(load_times),
+                  "queries": time_cypher(store_dir, params, repeat)}
+        falkor.close(store_dir)
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--issues", type=int, default=100, help="synthetic issues to ingest")
@@ -166,8 +202,10 @@ def main() -> None:
     corpus = GraphStore()
     previous = None
     ingest_times = []
+    variants = []
     for index in range(1, args.issues + 1):
         x, previous = variant(sample, index, previous, rng)
+        variants.append(x)
         ingest_times.append(corpus.ingest(x).seconds)
     report["synthetic"] = {
         "issues": args.issues,
@@ -176,6 +214,14 @@ def main() -> None:
         "triples": len(corpus),
         "queries": time_queries(corpus, params, args.repeat),
     }
+
+    from gazettekg.graph import falkor
+
+    if falkor.available():
+        report["sample cypher"] = cypher_load([sample], params, args.repeat)
+        report["synthetic cypher"] = cypher_load(variants, params, args.repeat)
+    else:
+        print("(FalkorDBLite not installed: no Cypher figures)")
 
     for corpus_name, result in report.items():
         summary = {k: (round(v, 3) if isinstance(v, float) else v) for k, v in result.items() if k != "queries"}
