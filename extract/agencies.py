@@ -57,7 +57,7 @@ def collective_key(name: str) -> str:
     anything (各市（州）人民政府 stays 市（州）政府, not 市政府).
     """
     key = normalize(name)
-    key = re.sub(r"^(?:各|有关|相关)", "", key).replace("人民政府", "政府")
+    key = re.sub(r"^(?:各(?!级)|有关|相关)", "", key).replace("人民政府", "政府")
     bare = re.sub(r"（[^）]*）", "", key)
     return bare if len(bare) >= 4 else key
 
@@ -251,7 +251,9 @@ def _registry_pattern(registry: Registry) -> re.Pattern[str]:
 
 
 SUB_UNIT = re.compile(rf"[\u4e00-\u9fff]{{1,6}}?(?:{ORG_HEAD})(?![门面署分位属])")
-VERBISH = re.compile(r"会同|牵头|负责|配合|参与|协助|和|及|与|等|要|应|将|对|在|按")
+VERBISH = re.compile(r"会同|牵头|负责|配合|参与|协助|和|及|与|等|要|应|将|对|在|按|任|兼")
+# 省应急厅厅长: a person's title after a body is not a sub-unit of it.
+PERSON_TITLE_START = re.compile(r"[厅局处科部院行社司署]长|主任|书记|副|组长|总队长|队长|[省市县区州]长")
 
 
 def agency_at(text: str, pos: int, registry: Registry) -> int | None:
@@ -264,7 +266,8 @@ def agency_at(text: str, pos: int, registry: Registry) -> int | None:
     if m:
         end = m.end()
         # 市公安局交警支队: a sub-unit written straight after its parent belongs to the name.
-        while (more := SUB_UNIT.match(text, end)) and not VERBISH.search(more.group(0)):
+        while (more := SUB_UNIT.match(text, end)) and not VERBISH.search(more.group(0)) \
+                and not PERSON_TITLE_START.match(text, end):
             end = more.end()
         ends.append(end)
     m = re.compile(r"(?:各|有关|相关)[\u4e00-\u9fff（）]{1,12}?(?:人民政府|政府|管委会|部门|单位)").match(text, pos)

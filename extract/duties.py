@@ -30,6 +30,7 @@ from gazettekg.extract.agencies import (
     FREE_MENTION,
     JURISDICTION,
     ORG_HEAD,
+    PERSON_TITLE_START,
     Resolver,
     find_definitions,
     looks_like_agency,
@@ -213,8 +214,13 @@ def actor_kind(name: str, resolver: Resolver) -> str | None:
     return None
 
 
+PERSON_INSIDE = re.compile(r"[厅局处科部院行司署]长|主任|书记|兼任|担任|出任")
+
+
 def _shaped(key: str) -> bool:
     """A jurisdiction, a name and an organisational head: 省经济和信息化厅, 四川银保监局."""
+    if PERSON_INSIDE.search(key):
+        return False  # 省应急厅厅长兼任办公室: a person and a predicate, not one name
     return bool(FREE_MENTION.fullmatch(key) or PLACE_NAMED.fullmatch(key) or OFFICE_NAMED.fullmatch(key))
 
 
@@ -238,8 +244,10 @@ def _boundary(text: str, pos: int, limit: int) -> bool:
     if pos >= limit:
         return True
     rest = text[pos:limit].lstrip(" \u3000")
+    if pos and PERSON_TITLE_START.match(text, pos - 1):
+        return False  # 省应急厅|厅长: the name's last character opens a title (厅长), so the name ends before it
     return (not rest or rest[0] in "、，,；;。：:（(）)〔等" or bool(CONJ.match(rest)) or bool(DELEGATE.match(rest))
-            or bool(PRED_START.match(rest)))
+            or bool(PRED_START.match(rest)) or bool(PERSON_TITLE_START.match(rest)))
 
 
 def actor_at(text: str, pos: int, limit: int, resolver: Resolver, loose: bool = False) -> Actor | None:

@@ -237,3 +237,30 @@ def test_bodies_only_mentioned_are_not_made_responsible():
 2021年，市城市管理局共组织专项整治行动30次。市统计局核定的数据作为考核依据。根据《国务院办公厅关于加强城市管理的通知》要求，方案报市政府审定后实施，评估报告抄送市经济信息委、市应急局。推动更多区县实现义务教育优质均衡发展，支持高水平职业技术师范学院建设。
 """
     assert duties_of(text) == []
+
+
+HUBEI = """湖北省人民政府办公厅关于进一步加强安全生产工作的通知
+鄂政办发〔2023〕8号
+各市、州、县人民政府，省政府各部门：
+为深入贯彻落实安全生产决策部署，经省人民政府同意，现就有关事项通知如下。
+一、压实安全生产责任
+各级人民政府主要负责人是本地区安全生产第一责任人。省应急厅负责全省安全生产综合监督管理，会同省公安厅、省交通运输厅建立联合执法机制。
+二、健全工作机制
+成立省安全生产专项整治工作领导小组，省应急厅主要负责同志任副组长，省发展改革委、省财政厅等部门为成员单位。领导小组办公室设在省应急厅，省应急厅厅长兼任办公室主任。
+湖北省人民政府办公厅
+2023年3月1日
+"""
+
+
+def test_a_provincial_working_group_with_a_person_title_after_the_body():
+    from gazettekg.extract.pipeline import extract_pages
+    from gazettekg.records import Page
+
+    x = extract_pages([Page(1, HUBEI.strip())], "hb.txt", "test")
+    got = {(d.agency_id, d.role) for d in x.duties}
+    assert ("湖北省应急厅", "office_director") in got
+    assert ("湖北省应急厅", "office_host") in got
+    assert ("湖北省应急厅", "lead") in got
+    assert ("湖北省·各级政府", "first_responsible") in got
+    assert {"湖北省发展改革委", "湖北省财政厅"} <= {d.agency_id for d in x.duties if d.role == "member"}
+    assert not any(d.agency_id.endswith("厅厅") for d in x.duties)
