@@ -118,6 +118,10 @@ def default_registry() -> Registry:
     return registry
 
 
+# Words that open with a level character without naming the level (市场监管部门, 市级各部门).
+NOT_A_LEVEL = ("市场", "市民", "市级", "市县", "市州", "省级", "县级", "县域", "区级", "区域", "区县")
+
+
 def jurisdiction_of(issuer: str) -> str:
     """The place a document speaks for: 重庆市 for 重庆市人民政府办公厅, 四川省 for 四川省人民政府."""
     m = re.match(r"^([\u4e00-\u9fff]{2,10}?(?:省|自治区|市|自治州|州|盟|县|区|旗))", normalize(issuer))
@@ -179,7 +183,8 @@ class Resolver:
         if not self.jurisdiction:
             return key
         level = self.jurisdiction[-1]
-        if key.startswith(level) and not key.startswith(self.jurisdiction) and len(key) > 2:
+        if key.startswith(level) and not key.startswith(self.jurisdiction) and len(key) > 2 \
+                and not key.startswith(NOT_A_LEVEL):
             return self.jurisdiction + key[1:]
         return key
 
@@ -197,6 +202,10 @@ def _kind_of(name: str) -> str:
         return "government"
     if re.search(r"(?:公司|集团)$", name):
         return "state_enterprise"
+    if re.search(r"(?:大学|学院|学校|研究院|医院)$", name):
+        return "institution"
+    if re.search(r"(?:部门|机关)$", name):
+        return "functional"  # 公安部门, 发证机关: whichever body holds that function locally
     if name.startswith(("国家", "国务院")) or re.match(r"^[\u4e00-\u9fff]{2,8}部$", name):
         return "central_ministry"
     return "department"
@@ -206,7 +215,22 @@ DEFINITION = re.compile(r"（以下(?:简称|统称|称)[“\"]?(?P<alias>[^）�
 
 
 GROUP_BOUNDARY = r"[，。；：]"
-NAME_BOUNDARY = r"[，。；：、]|(?:组建|确定|成立|设立|由|和|与|及)(?=[^，。；]*$)"
+NAME_BOUNDARY = r"[，。；：、]|(?:组建|确定|成立|设立|调整为|更名为|改为|作为|由|和|与|及)(?=[^，。；]*$)"
+
+
+def _outside_brackets(head: str) -> str:
+    """Bracketed asides before a definition (各区县（自治县，含…，以下统称区县）X) blanked out with NULs,
+    so that their commas never cut the referent; NULs are dropped afterwards."""
+    out, depth = [], 0
+    for ch in reversed(head):
+        if ch in "）)":
+            depth += 1
+        elif ch in "（(" and depth:
+            depth -= 1
+            out.append(ch)
+            continue
+        out.append("\0" if depth and ch in "，。；：、" else ch)
+    return "".join(reversed(out))
 
 
 def find_definitions(text: str) -> list[tuple[str, str, int]]:
@@ -217,10 +241,10 @@ def find_definitions(text: str) -> list[tuple[str, str, int]]:
     """
     out = []
     for m in DEFINITION.finditer(text):
-        head = text[max(0, m.start() - 60): m.start()]
+        head = _outside_brackets(text[max(0, m.start() - 60): m.start()])
         # 统称 names a group (A、B和C（以下统称Y）): its referent runs back over the whole list.
         boundary = GROUP_BOUNDARY if "统称" in m.group(0) else NAME_BOUNDARY
-        referent = re.split(boundary, head)[-1]
+        referent = re.split(boundary, head)[-1].replace("\0", "")
         referent = re.sub(r"^[（(]?[一二三四五六七八九十\d]+[）)、．.]", "", referent)
         if referent:
             out.append((m["alias"], referent, m.start()))
