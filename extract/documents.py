@@ -31,6 +31,7 @@ SUPERSEDE = re.compile(r"[^。；]*(?:同时废止|予以废止|停止执行|不
 ATTACHMENT_LIST = re.compile(r"^附件\s*[：:]\s*(?:\d+\s*[．.、]\s*)?(?P<first>.+)$")
 ANNEX_HEAD = re.compile(r"^附件\s*(\d*)$")
 ENUMERATED = re.compile(r"^\d+\s*[．.、]\s*(?P<title>[^。；]+)$")
+PUBLICATION_NOTE = re.compile(r"^[（(]此件[^）)]{0,12}[）)]$")
 DECREE_NUMBER = re.compile(r"^第\d{1,5}号$")
 RECIPIENTS = re.compile(r"^[^。]{2,200}[：:]$")
 _CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
@@ -208,6 +209,8 @@ def _document_from_notice(source: SourceText, pars: list[Paragraph], notice: _No
             issuer = issuer_from_title  # a decree is signed by the mayor or governor in person
         notice_body = "".join(p.text for p in pars[pos: date_index - 1])
         body_first = date_index + 1
+        while body_first < end_index and PUBLICATION_NOTE.match(compact(pars[body_first].text)):
+            body_first += 1  # （此件公开发布） closes the notice; the issued document follows
     else:
         issuer, date, notice_body, body_first = issuer_from_title, None, "", pos
     issued = _issued_title(notice_body) if notice_body else None

@@ -70,3 +70,24 @@ def test_two_notices_in_one_issue_with_attachments_and_supersession():
     assert second.doc_id == "京政发〔2022〕10号"
     assert second.title == second.notice_title == "北京市人民政府关于调整最低工资标准的通知"
     assert (second.issuer, second.date) == ("北京市人民政府", "2022-08-15")
+
+
+STATE_COUNCIL_ISSUE = """国务院关于印发“十四五”数字经济发展规划的通知
+国发〔2021〕29号
+各省、自治区、直辖市人民政府，国务院各部委、各直属机构：
+现将《“十四五”数字经济发展规划》印发给你们，请认真贯彻执行。
+国务院
+2021年12月12日
+（此件公开发布）
+“十四五”数字经济发展规划
+一、发展现状和形势
+（一）发展现状。我国数字经济发展较快、成就显著。
+"""
+
+
+def test_a_publication_note_after_the_signature_is_not_part_of_the_title():
+    [doc] = documents(STATE_COUNCIL_ISSUE)
+    assert doc.doc_id == "国发〔2021〕29号"
+    assert (doc.issuer, doc.date) == ("国务院", "2021-12-12")
+    assert doc.title == "“十四五”数字经济发展规划"
+    assert [s.path for s in doc.walk()] == ["一", "一.（一）"]
