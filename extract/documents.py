@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from gazettekg.extract.cleantext import HEADING_START, display_width
+from gazettekg.extract.numbers import parse_chinese_numeral
 from gazettekg.records import Document, SourceText
 
 DOC_NUMBER = re.compile(
@@ -34,9 +35,6 @@ ENUMERATED = re.compile(r"^\d+\s*[．.、]\s*(?P<title>[^。；]+)$")
 PUBLICATION_NOTE = re.compile(r"^[（(]此件[^）)]{0,12}[）)]$")
 DECREE_NUMBER = re.compile(r"^第\d{1,5}号$")
 RECIPIENTS = re.compile(r"^[^。]{2,200}[：:]$")
-_CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
-              "八": 8, "九": 9}
-
 
 @dataclass(frozen=True, slots=True)
 class Paragraph:
@@ -57,22 +55,15 @@ def paragraphs(source: SourceText, start: int = 0, end: int | None = None) -> li
     return out
 
 
-def _cn_number(text: str) -> int:
-    if text.isdigit():
-        return int(text)
-    if len(text) == 4 and all(c in _CN_DIGITS for c in text):
-        return int("".join(str(_CN_DIGITS[c]) for c in text))
-    if "十" in text:
-        tens, _, ones = text.partition("十")
-        return (_CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (_CN_DIGITS.get(ones, 0) if ones else 0)
-    return _CN_DIGITS.get(text, 0)
+def _number(text: str) -> int:
+    return int(text) if text.isdigit() else parse_chinese_numeral(text)
 
 
 def parse_sign_date(text: str) -> str | None:
     m = SIGN_DATE.match(text.replace(" ", ""))
     if not m:
         return None
-    return f"{_cn_number(m['y']):04d}-{_cn_number(m['m']):02d}-{_cn_number(m['d']):02d}"
+    return f"{_number(m['y']):04d}-{_number(m['m']):02d}-{_number(m['d']):02d}"
 
 
 def compact(text: str) -> str:

@@ -91,3 +91,11 @@ def test_a_publication_note_after_the_signature_is_not_part_of_the_title():
     assert (doc.issuer, doc.date) == ("国务院", "2021-12-12")
     assert doc.title == "“十四五”数字经济发展规划"
     assert [s.path for s in doc.walk()] == ["一", "一.（一）"]
+
+
+def test_signing_dates_in_arabic_and_chinese_numerals():
+    from gazettekg.extract.documents import parse_sign_date
+
+    assert parse_sign_date("2021 年 11 月 10 日") == "2021-11-10"
+    assert parse_sign_date("二〇二一年十二月三十一日") == "2021-12-31"
+    assert parse_sign_date("2021年11月") is None
