@@ -117,16 +117,6 @@ class Agency:
 
 
 @dataclass(frozen=True, slots=True)
-class Mention:
-    """An agency named in the text: the surface form and the entity it resolves to."""
-
-    surface: str
-    start: int
-    end: int
-    agency_id: str
-
-
-@dataclass(frozen=True, slots=True)
 class Assignment:
     """A task made the responsibility of an agency."""
 
@@ -209,7 +199,6 @@ class IssueExtraction:
     issue: str  # the gazette issue's title ("重庆市人民政府公报2022年第1期") or the file's stem
     documents: list[Document]
     agencies: dict[str, Agency]
-    mentions: list[Mention]
     assignments: list[Assignment]
     duties: list[Duty] = field(default_factory=list)
     deadlines: list[Deadline] = field(default_factory=list)

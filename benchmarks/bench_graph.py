@@ -78,7 +78,6 @@ def variant(x: IssueExtraction, index: int, previous: dict[str, str] | None, rng
         issue=f"{x.issue}（合成第{index}期）",
         documents=documents,
         agencies=x.agencies,
-        mentions=[],
         assignments=[
             dataclasses.replace(
                 a, doc_id=renumber[a.doc_id], agency_id=agency[a.agency_id], provenance=prov(a.provenance)

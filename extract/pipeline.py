@@ -44,7 +44,7 @@ def extract_source(source: SourceText, issue: str) -> IssueExtraction:
     registry = default_registry()
     agencies: dict[str, Agency] = {}
     result = IssueExtraction(source=source, issue=issue, documents=documents, agencies=agencies,
-                             mentions=[], assignments=[])
+                             assignments=[])
     for doc in documents:
         doc.sections = build_sections(source, doc)
         resolver = Resolver(registry, jurisdiction_of(doc.issuer))

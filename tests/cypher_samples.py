@@ -138,7 +138,7 @@ def guangdong_issue() -> IssueExtraction:
     rules = [Rule(doc_id, "二", "冷库建设补助", "200", "万元", "<=", subsidy)]
     return IssueExtraction(
         source=r.source, issue="广东省人民政府公报2022年第7期", documents=[doc], agencies=dict(GUANGDONG_AGENCIES),
-        mentions=[], assignments=assignments, duties=duties, deadlines=deadlines, targets=targets, rules=rules,
+        assignments=assignments, duties=duties, deadlines=deadlines, targets=targets, rules=rules,
     )  # fmt: skip
 
 
@@ -170,5 +170,5 @@ def city_issue() -> IssueExtraction:
     ]  # fmt: skip
     return IssueExtraction(
         source=r.source, issue="深圳市人民政府公报2023年第3期", documents=[doc], agencies=dict(CITY_AGENCIES),
-        mentions=[], assignments=assignments, deadlines=deadlines, targets=targets,
+        assignments=assignments, deadlines=deadlines, targets=targets,
     )  # fmt: skip

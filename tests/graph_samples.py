@@ -132,7 +132,7 @@ def state_council_issue() -> IssueExtraction:
     ]  # fmt: skip
     rules = [Rule(doc_id, "三", "单套补助", "5", "万元", "<=", r.prov(doc_id, "三", "单套补助最高不超过5万元"))]
     return IssueExtraction(
-        source=r.source, issue="国务院公报2022年第9号", documents=[doc], agencies=dict(AGENCIES), mentions=[],
+        source=r.source, issue="国务院公报2022年第9号", documents=[doc], agencies=dict(AGENCIES),
         assignments=assignments, duties=duties, deadlines=deadlines, targets=targets, rules=rules,
     )  # fmt: skip
 
@@ -164,6 +164,6 @@ def later_issue() -> IssueExtraction:
     ]  # fmt: skip
     agencies = {k: AGENCIES[k] for k in ("mohurd", "mnr", "gov-office", "state-council")}
     return IssueExtraction(
-        source=r.source, issue="国务院公报2023年第5号", documents=[doc], agencies=agencies, mentions=[],
+        source=r.source, issue="国务院公报2023年第5号", documents=[doc], agencies=agencies,
         assignments=assignments, deadlines=deadlines,
     )  # fmt: skip
