@@ -37,6 +37,7 @@ from gazettekg.extract.agencies import (
     normalize,
 )
 from gazettekg.extract.assignments import find_clauses
+from gazettekg.extract.deadlines import strip_span
 from gazettekg.extract.documents import paragraphs
 from gazettekg.extract.headings import match_heading
 from gazettekg.records import Document, Duty, Provenance, Section, SourceText
@@ -368,20 +369,12 @@ def segments(text: str, start: int, end: int, separators: str) -> list[tuple[int
             out.append((lo, i))
             lo = i + 1
     out.append((lo, end))
-    return [(a, b) for a, b in (_trim(text, a, b) for a, b in out) if b > a]
-
-
-def _trim(text: str, a: int, b: int) -> tuple[int, int]:
-    while a < b and text[a] in " \u3000\t":
-        a += 1
-    while b > a and text[b - 1] in " \u3000\t":
-        b -= 1
-    return a, b
+    return [(a, b) for a, b in (strip_span(text, a, b) for a, b in out) if b > a]
 
 
 def _skip(pattern: re.Pattern[str], text: str, pos: int, limit: int) -> int:
     m = pattern.match(text, pos, limit)
-    return _trim(text, m.end(), limit)[0] if m else pos
+    return strip_span(text, m.end(), limit)[0] if m else pos
 
 
 def _deepest(sections: list[Section], offset: int) -> str:
@@ -401,7 +394,7 @@ def _subject(text: str, pos: int, limit: int, resolver: Resolver) -> tuple[list[
     actors, after = actor_list(text, p, limit, resolver)
     if not actors:
         return None
-    after = _trim(text, after, limit)[0]
+    after = strip_span(text, after, limit)[0]
     delegate = DELEGATE.match(text, after, limit)
     prefix = ""
     if delegate:
@@ -447,7 +440,7 @@ def _open_duty(text: str, actors: list[Actor], start: int, pred: int, limit: int
     if (found := _partners(text, p, limit, resolver, "委托")) is not None:
         agents, after = found
         draft = _Draft(actors, "responsible", agents, start, limit, p, prefix)
-        rest = _trim(text, after, limit)[0]
+        rest = strip_span(text, after, limit)[0]
         if rest < limit:
             inner = _open_duty(text, agents, agents[0].start, rest, limit, "", resolver)
             inner.partners = [*inner.partners, *actors]
@@ -719,7 +712,7 @@ def find_duties(source: SourceText, doc: Document, resolver: Resolver) -> list[D
         if heading:
             if heading[0] in ("annex", "part", "chapter", "article"):
                 header = None
-            start = _trim(text, par.start + heading[2], par.end)[0]
+            start = strip_span(text, par.start + heading[2], par.end)[0]
         elif not is_item:
             header = None
         if header is not None and not is_item:
@@ -761,7 +754,7 @@ def _duties(source: SourceText, doc: Document, sections: list[Section], drafts: 
         phrase = _phrase(source.text, draft)
         if not phrase:
             continue
-        start, end = _trim(source.text, draft.start, draft.end)
+        start, end = strip_span(source.text, draft.start, draft.end)
         where = _deepest(sections, start)
         prov = Provenance.of(source, doc.doc_id, where, start, end)
         partners = tuple(dict.fromkeys(resolver.resolve(p.body or p.surface) for p in draft.partners))
