@@ -13,12 +13,10 @@ from gazettekg.records import (
     Document,
     Duty,
     IssueExtraction,
-    Provenance,
     Rule,
-    Section,
-    SourceText,
     Target,
 )
+from gazettekg.tests.graph_samples import Reader
 
 GUANGDONG_TEXT = """广东省人民政府办公厅关于印发广东省推动冷链物流高质量发展实施方案的通知
 粤府办〔2022〕5号
@@ -62,26 +60,8 @@ CITY_AGENCIES = {
 }
 
 
-class _Reader:
-    def __init__(self, name: str, text: str) -> None:
-        self.source = SourceText(name, text, [0])
-        self.text = text
-
-    def span(self, phrase: str) -> tuple[int, int]:
-        start = self.text.index(phrase)
-        return start, start + len(phrase)
-
-    def prov(self, doc_id: str, path: str, phrase: str) -> Provenance:
-        return Provenance.of(self.source, doc_id, path, *self.span(phrase))
-
-    def section(self, path: str, label: str, level: str, heading: str, title: str, last: str) -> Section:
-        start, title_end = self.span(heading)
-        end = self.span(last)[1]
-        return Section(path, label, level, title, start, end, title_end - len(title), title_end)
-
-
 def guangdong_issue() -> IssueExtraction:
-    r = _Reader("gd-2022-07.txt", GUANGDONG_TEXT)
+    r = Reader("gd-2022-07.txt", GUANGDONG_TEXT)
     doc_id = "粤府办〔2022〕5号"
     one = r.section("一", "一", "chapter", "一、完善设施网络", "完善设施网络", "（省农业农村厅负责）")
     base = r.section("一.（一）", "（一）", "section", "（一）建设骨干冷链物流基地", "建设骨干冷链物流基地",
@@ -143,7 +123,7 @@ def guangdong_issue() -> IssueExtraction:
 
 
 def city_issue() -> IssueExtraction:
-    r = _Reader("sz-2023-03.txt", CITY_TEXT)
+    r = Reader("sz-2023-03.txt", CITY_TEXT)
     doc_id = "深府〔2023〕2号"
     article = r.section("第一条", "第一条", "article", "第一条 建设冷链枢纽", "建设冷链枢纽", "省交通运输厅配合）")
     doc = Document(

@@ -59,7 +59,7 @@ AGENCIES = {
 }  # fmt: skip
 
 
-class _Reader:
+class Reader:
     """Finds spans in a text the way the pipeline reports them."""
 
     def __init__(self, name: str, text: str) -> None:
@@ -80,7 +80,7 @@ class _Reader:
 
 
 def state_council_issue() -> IssueExtraction:
-    r = _Reader("gwy-2022-09.txt", STATE_COUNCIL_TEXT)
+    r = Reader("gwy-2022-09.txt", STATE_COUNCIL_TEXT)
     doc_id = "国办发〔2022〕12号"
     one = r.section("一", "一", "chapter", "一、总体要求", "总体要求", "650万套以上。")
     two = r.section("二", "二", "chapter", "二、重点任务", "重点任务", "按职责分工负责）\n")
@@ -138,7 +138,7 @@ def state_council_issue() -> IssueExtraction:
 
 
 def later_issue() -> IssueExtraction:
-    r = _Reader("gwy-2023-05.txt", LATER_TEXT)
+    r = Reader("gwy-2023-05.txt", LATER_TEXT)
     doc_id = "国办发〔2023〕3号"
     one = r.section("一", "一", "chapter", "一、扩大有效供给", "扩大有效供给", "按职责分工负责）")
     item = r.section("一.（一）", "（一）", "section", "（一）盘活存量房屋", "盘活存量房屋", "按职责分工负责）")
