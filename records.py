@@ -14,11 +14,28 @@ from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True, slots=True)
+class LineLayout:
+    """How one line sat on its page: the signals that mark a paragraph start in wrapped text."""
+
+    indent: float = 0.0  # leading indentation in character cells (U+3000 = 1, ASCII space = 0.5)
+    gap_before: bool = False  # an empty line (text) or a wide vertical gap (PDF) above it
+
+
+@dataclass(frozen=True, slots=True)
 class Page:
-    """One page of an input as extracted, before header/footer removal."""
+    """One page of an input as extracted: its body lines, running header and footer removed.
+
+    ``layout`` holds one LineLayout per line of ``text`` when the reader knows it (empty otherwise).
+    """
 
     number: int  # 1-based page number within the input file
     text: str
+    layout: tuple[LineLayout, ...] = field(default=(), compare=False)
+
+    def lines(self) -> list[tuple[str, LineLayout]]:
+        texts = self.text.split("\n")
+        layout = self.layout if len(self.layout) == len(texts) else (LineLayout(),) * len(texts)
+        return list(zip(texts, layout, strict=True))
 
 
 @dataclass(slots=True)
@@ -33,6 +50,9 @@ class SourceText:
     text: str
     page_starts: list[int] = field(default_factory=lambda: [0])
     first_page: int = 1  # the number of the page page_starts[0] belongs to
+    # Document metadata printed outside the text proper (a gov.cn 索引号/发文字号 table, a Markdown
+    # front-matter block, 【发布文号】 lines): keys number, title, issuer, date, published.
+    metadata: dict[str, str] = field(default_factory=dict)
 
     def page_at(self, offset: int) -> int:
         return self.first_page + max(0, bisect.bisect_right(self.page_starts, offset) - 1)

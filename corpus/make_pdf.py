@@ -17,6 +17,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from gazettekg.extract.charfold import fold_characters
 from gazettekg.extract.pages import is_issue_header, normalize_line, split_text_pages
 
 CORPUS = Path(__file__).resolve().parent
@@ -48,11 +49,14 @@ def layout_lines(text: str) -> list[PdfLine]:
     lines = []
     for _, page_lines in split_text_pages(text):
         for line in page_lines:
+            if not line:
+                continue  # a paragraph gap: the PDF shows none
             expanded = line.replace("\t", "    ").replace("\u3000", "  ")
             indent = len(expanded) - len(expanded.lstrip(" "))
             # pdfminer (pdfplumber) drops U+00B7 set in STSong-Light without a trace, yet reads the
             # same glyph by its other code point U+30FB; read_pages turns both back into U+00B7.
-            printed = normalize_line(line).replace("\u00b7", "\u30fb")
+            # The line as written (normalize_line would also drop spaces between ideographs).
+            printed = " ".join(fold_characters(line).split()).replace("\u00b7", "\u30fb")
             lines.append(PdfLine(printed, indent, indent >= RIGHT_ALIGN_SPACES))
     return lines
 

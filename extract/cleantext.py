@@ -1,45 +1,46 @@
-"""Pages -> clean text: rejoin hard-wrapped lines, keep paragraph and heading boundaries.
+"""Pages -> clean text: furniture and metadata out, hard-wrapped lines rejoined into paragraphs.
 
-A PDF line break inside a Chinese sentence is neither a space nor a paragraph
-break. A break is kept when the next line opens a heading (一、 （一） 1． 第X条
-专栏N 附件N), or when the line ends short of the page's full measure — either
-a sentence-final stop on a shortened line, or a clearly short line (titles,
-signature, dates).
+The same document arrives wrapped at a page's measure (PDF text, a re-wrapped .txt), one line per
+paragraph (web pages, Word), indented with 　　 or spaces, with or without empty lines between
+paragraphs. The clean text is the same in every case: one paragraph a line.
+
+Whether a text is hard-wrapped is read from the text itself: many lines run to one measure, and
+such full lines end mid-sentence (a paragraph written on one line ends with 。). In wrapped text a
+line break ends a paragraph when the next line opens a heading (一、 （一） 1． 第X条 专栏N 附件N),
+a signature date or a 发文字号, when the line stops short of the measure, or when the layout says
+so — the next line is indented, or an empty line comes before it — in texts where indentation or
+empty lines mark paragraphs rather than every line.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from wcwidth import wcswidth
 
-from gazettekg.records import Page, SourceText
+from gazettekg.extract.furniture import split_furniture
+from gazettekg.records import LineLayout, Page, SourceText
 
 HEADING_START = re.compile(
     r"^(?:[一二三四五六七八九十百]+、"
     r"|[（(][一二三四五六七八九十百]+[）)]"
     r"|[（(]\d{1,3}[）)]"
     r"|\d{1,3}(?:．|、|\.(?!\d))"
-    r"|第[一二三四五六七八九十百零〇]+[条章节]"
+    r"|第[一二三四五六七八九十百零〇]+[条章节部分]"
     r"|专栏\s*\d"
     r"|附件\s*\d*\s*$"
     r"|附件\s*[：:]"
     r"|——)"
 )
 SENTENCE_END = re.compile(r"[。！？；：:;!?][”’）)〕\]]*$|[）)〕]$")
+# A line that is nothing but punctuation: Word exports put a 、 or 。 on a line of its own.
+PUNCTUATION_ONLY = re.compile(r"^[，。、；：！？,.;:!?”’）)〕】》]+$")
 
 
 def display_width(line: str) -> int:
     width = wcswidth(line)
     return width if width >= 0 else len(line) * 2
-
-
-def full_measure(lines: list[str]) -> int:
-    """The width of a full body line: a high percentile, robust to a few long outliers."""
-    widths = sorted(display_width(line) for line in lines if line)
-    if not widths:
-        return 0
-    return widths[int(len(widths) * 0.9)]
 
 
 SIGN_DATE_LINE = re.compile(
@@ -48,53 +49,143 @@ SIGN_DATE_LINE = re.compile(
 
 
 NUMBER_LINE = re.compile(
-    r"^[\u4e00-\u9fff]{1,12}\s*[〔［\[]\s*\d{4}\s*[〕］\]]\s*第?\s*\d{1,4}\s*号$|^第\s*\d{1,5}\s*号$"
+    r"^[（(]?[\u4e00-\u9fff]{1,12}\s*[〔［\[]\s*\d{4}\s*[〕］\]]\s*第?\s*\d{1,4}\s*号[）)]?$|^第\s*\d{1,5}\s*号$"
 )
 
 
-def is_hard_wrapped(lines: list[str], measure: int) -> bool:
-    """Whether lines are wrapped at a page measure (PDF text) or are whole paragraphs already.
+@dataclass(frozen=True, slots=True)
+class _Line:
+    page: int
+    text: str
+    layout: LineLayout
+    width: int
+    chars: int
 
-    In wrapped text most lines run to within a few cells of the full measure; in
-    text with one paragraph a line, line widths scatter.
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    """The full line of a wrapped text, in display cells and in characters."""
+
+    width: int
+    chars: int
+
+    def full(self, line: _Line, slack: float = 0.0) -> bool:
+        return (line.width >= self.width * (0.92 - slack)) or (line.chars >= self.chars * (0.95 - slack))
+
+    def brimful(self, line: _Line) -> bool:
+        """Run to the very measure: a stop at its end may still be mid-paragraph."""
+        return line.width >= self.width - 2 or line.chars >= self.chars
+
+
+def _percentile(values: list[int], share: float) -> int:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * share))] if ordered else 0
+
+
+def measure_of(lines: list[_Line]) -> Measure:
+    """The width of a full body line: a high percentile, robust to a few long outliers."""
+    return Measure(_percentile([line.width for line in lines], 0.9), _percentile([line.chars for line in lines], 0.9))
+
+
+def is_hard_wrapped(lines: list[_Line], measure: Measure) -> bool:
+    """Whether lines are wrapped at a measure (PDF text, re-wrapped text) or whole paragraphs.
+
+    In wrapped text many lines run to the measure and most of those end mid-sentence; a paragraph
+    written on one line ends with its stop, however long it is.
     """
-    if not lines or measure <= 0:
+    if len(lines) < 3 or measure.width <= 0:
         return False
-    near = sum(1 for line in lines if abs(display_width(line) - measure) <= max(6, measure * 0.08))
-    return near >= 0.3 * len(lines)
+    full = [line for line in lines if measure.full(line)]
+    if len(full) < 3 or len(full) < 0.25 * len(lines):
+        return False
+    open_ended = sum(1 for line in full if not SENTENCE_END.search(line.text))
+    return open_ended >= 0.3 * len(full)
 
 
-def breaks_paragraph(prev: str, nxt: str, after: str, measure: int) -> bool:
+def _layout_marks_paragraphs(lines: list[_Line]) -> tuple[float | None, bool]:
+    """(indentation that marks a paragraph start or None, whether empty lines mark them).
+
+    A signal counts only where it is selective: when every line is indented, or an empty line
+    follows every line (text extracted from a double-spaced PDF), it says nothing.
+    """
+    if not lines:
+        return None, False
+    indents = sorted(line.layout.indent for line in lines)
+    base = indents[len(indents) // 2] if sum(1 for i in indents if i == indents[0]) < len(indents) / 2 else indents[0]
+    indented = sum(1 for line in lines if line.layout.indent >= base + 1)
+    gaps = sum(1 for line in lines if line.layout.gap_before)
+    indent_marks = base + 1 if 0 < indented <= 0.6 * len(lines) else None
+    return indent_marks, 0 < gaps <= 0.5 * len(lines)
+
+
+def breaks_paragraph(prev: _Line, nxt: _Line, after: _Line | None, measure: Measure,
+                     indent_mark: float | None, gap_marks: bool) -> bool:
     """Whether the line break between ``prev`` and ``nxt`` ends a paragraph (``after`` follows ``nxt``)."""
-    if HEADING_START.match(nxt) or SIGN_DATE_LINE.match(nxt) or NUMBER_LINE.match(nxt) or NUMBER_LINE.match(prev):
+    if PUNCTUATION_ONLY.match(nxt.text):
+        return False
+    if HEADING_START.match(nxt.text) or SIGN_DATE_LINE.match(nxt.text) or NUMBER_LINE.match(nxt.text) \
+            or NUMBER_LINE.match(prev.text):
         return True
-    width = display_width(prev)
-    if width < measure * 0.75:
+    if indent_mark is not None and nxt.layout.indent >= indent_mark:
         return True
-    if SENTENCE_END.search(prev) and (width <= measure - 6 or SIGN_DATE_LINE.match(after)):
+    if gap_marks and nxt.layout.gap_before:
+        return True
+    if not measure.full(prev, slack=0.17):
+        return True
+    if SENTENCE_END.search(prev.text) and (not measure.brimful(prev) or (after is not None
+                                                                      and SIGN_DATE_LINE.match(after.text))):
         return True
     return False
 
 
+def _title_block_starts(lines: list[_Line]) -> set[int]:
+    """Lines that open a notice's title block: within the three lines above a 发文字号, the first
+    line after a sentence stop. A title never holds a stop, so a wrap that glued the title to the
+    end of the paragraph before it is undone here."""
+    starts = set()
+    for j, line in enumerate(lines):
+        if not NUMBER_LINE.match(line.text):
+            continue
+        for k in range(j - 1, max(0, j - 4), -1):
+            if re.search(r"[。；！？]", lines[k].text):
+                break
+            if k and re.search(r"[。；！？][”’）)]*$", lines[k - 1].text):
+                starts.add(k)
+                break
+    return starts
+
+
 def clean_pages(pages: list[Page], name: str) -> SourceText:
-    """Join the pages' lines into paragraphs separated by "\\n", with a page map."""
-    lines = [(page.number, line) for page in pages for line in page.text.split("\n") if line]
-    measure = full_measure([line for _, line in lines])
-    wrapped = is_hard_wrapped([line for _, line in lines], measure)
+    """Join the pages' lines into paragraphs separated by "\\n", with a page map and the metadata."""
+    raw = [(page.number, text, layout) for page in pages for text, layout in page.lines() if text]
+    metadata, kept = split_furniture([text for _, text, _ in raw])
+    lines = [_Line(raw[i][0], raw[i][1], raw[i][2], display_width(raw[i][1]), len(raw[i][1])) for i in kept]
+    measure = measure_of(lines)
+    wrapped = is_hard_wrapped(lines, measure)
+    indent_mark, gap_marks = _layout_marks_paragraphs(lines) if wrapped else (None, False)
+    title_starts = _title_block_starts(lines) if wrapped else set()
     first_page = pages[0].number if pages else 1
     page_starts: list[int] = []
     parts: list[str] = []
     length = 0
-    for i, (number, line) in enumerate(lines):
+    for i, line in enumerate(lines):
         if i:
-            after = lines[i + 1][1] if i + 1 < len(lines) else ""
-            sep = "\n" if not wrapped or breaks_paragraph(lines[i - 1][1], line, after, measure) else ""
+            after = lines[i + 1] if i + 1 < len(lines) else None
+            if PUNCTUATION_ONLY.match(line.text) or (PUNCTUATION_ONLY.match(lines[i - 1].text)
+                                                     and not SENTENCE_END.search(lines[i - 1].text)):
+                sep = ""  # a stray 、 or ， joins both its neighbours
+            elif wrapped:
+                sep = "\n" if i in title_starts or breaks_paragraph(lines[i - 1], line, after, measure,
+                                                                    indent_mark, gap_marks) else ""
+            else:
+                sep = "\n"
             parts.append(sep)
             length += len(sep)
         # Printed page numbers may skip (a footer lost in extraction): pad so that
         # page_starts[k] is always the start of page first_page + k.
-        while len(page_starts) <= number - first_page:
+        while len(page_starts) <= line.page - first_page:
             page_starts.append(length)
-        parts.append(line)
-        length += len(line)
-    return SourceText(name=name, text="".join(parts), page_starts=page_starts or [0], first_page=first_page)
+        parts.append(line.text)
+        length += len(line.text)
+    return SourceText(name=name, text="".join(parts), page_starts=page_starts or [0], first_page=first_page,
+                      metadata=metadata)

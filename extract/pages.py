@@ -18,8 +18,10 @@ from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
+from gazettekg.extract.charfold import fold_characters
 from gazettekg.extract.errors import InputError
-from gazettekg.records import Page
+from gazettekg.extract.markdown import looks_like_markdown, markdown_to_text
+from gazettekg.records import LineLayout, Page
 
 ENGINES = ("pdfium", "pdfplumber")
 
@@ -45,13 +47,19 @@ _ISSUE_HEADER = re.compile(
 )
 # Running lines are short; a body line recurring at page edges is long (a repeated sentence).
 _RUNNING_LINE_MAX = 40
-# Zero-width characters vanish; the look-alike middle dots of 间隔号 (“数字乡村·智慧农业”) become
-# U+00B7, the one GB 2312 has: PDF readers decode the same glyph as U+00B7 or U+30FB.
-_CHARACTER_FIXES = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad")) | dict.fromkeys(
-    map(ord, "\u30fb\uff65\u2027\u22c5"), "\u00b7"
-)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
-
+_WHITESPACE = re.compile(r"\s+")
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# A single space between two ideographs is where an HTML source wrapped (民政 部门, 各级政府 要)
+# or a letter-spaced heading (重 庆 市 人 民 政 府 令): never a word boundary in Chinese.
+_STRAY_SPACE = re.compile(f"(?<=[{_HAN}]) (?=[{_HAN}])")
+# Browser prints carry a URL header and a "1 of 5 … 11/18/2015 05:28 PM" footer on every page.
+_PRINT_FURNITURE = re.compile(
+    r"^(?:(?:https?://|www\.)\S+"
+    r"|\d{1,4} ?(?:of|/) ?\d{1,4}(?: .{0,120})?\d{1,2}:\d{2}(?::\d{2})? ?(?:[AaPp][Mm])?"
+    r"|\d{1,2}/\d{1,2}/\d{2,4},? \d{1,2}:\d{2}(?::\d{2})? ?(?:[AaPp][Mm])?(?: .{0,120})?"
+    r"|第 ?\d{1,4} ?页 ?[,，/]? ?共 ?\d{1,4} ?页)$"
+)
 
 def read_pages(path: Path, engine: str = "pdfium") -> list[Page]:
     """Read a gazette file into its pages of body text, running headers and footers removed.
@@ -73,7 +81,10 @@ def read_pages(path: Path, engine: str = "pdfium") -> list[Page]:
     if is_pdf(data):
         reader = _pdfium_body_texts if engine == "pdfium" else _pdfplumber_body_texts
         return _pdf_pages(reader(data, name), name)
-    pages = text_pages(decode_text(data, name))
+    text = decode_text(data, name)
+    if looks_like_markdown(text):
+        text = markdown_to_text(text)
+    pages = text_pages(text)
     if not pages:
         raise InputError(name, "empty file (nothing but page headers and footers)")
     return pages
@@ -112,7 +123,8 @@ def split_text_pages(text: str) -> list[tuple[int, list[str]]]:
     at a bare number that is the last line before a form feed or the end of the file. The
     footer's printed number becomes the page's number when it continues the sequence; otherwise
     pages are numbered on from the previous one. Footers and gazette issue headers are dropped;
-    the lines keep their indentation (corpus/make_pdf.py reads right-aligned signatures from it).
+    the lines keep their indentation (corpus/make_pdf.py reads right-aligned signatures from it),
+    and an empty line between two lines of a page is kept as "" (a paragraph gap).
     """
     pages: list[tuple[int, list[str]]] = []
     last_number = 0
@@ -121,6 +133,8 @@ def split_text_pages(text: str) -> list[tuple[int, list[str]]]:
         nonlocal last_number
         number = printed if printed is not None and printed > last_number else last_number + 1
         last_number = number
+        while lines and not lines[-1]:
+            lines.pop()
         if lines:
             pages.append((number, lines))
 
@@ -133,6 +147,8 @@ def split_text_pages(text: str) -> list[tuple[int, list[str]]]:
         for i, line in enumerate(raw):
             normal = normalize_line(line)
             if not normal:
+                if lines and lines[-1]:
+                    lines.append("")  # an empty line: a paragraph gap in text laid out with them
                 continue
             page_open = True
             if is_issue_header(normal):
@@ -232,11 +248,30 @@ def _pdfplumber_body_texts(data: bytes, name: str) -> list[str]:
 
 
 def normalize_line(line: str) -> str:
-    """Strip a line and collapse each whitespace run (U+3000 and NBSP too) to one ASCII space.
-
-    Zero-width characters are removed and middle-dot variants unified as U+00B7.
+    """A line in normal form: look-alike characters folded (extract.charfold), stripped, each
+    whitespace run collapsed — to a TAB when it holds one (a table's cell boundary), else to one
+    space — and a lone space between two ideographs removed.
     """
-    return " ".join(line.translate(_CHARACTER_FIXES).split())
+    line = fold_characters(line).strip()
+    if not line:
+        return ""
+    line = _WHITESPACE.sub(lambda m: "\t" if "\t" in m.group() else " ", line)
+    return _STRAY_SPACE.sub("", line)
+
+
+def indentation(line: str) -> float:
+    """The leading indentation of a raw line in character cells (U+3000 = 1, space = ½, TAB = 2)."""
+    cells = 0.0
+    for ch in line:
+        if ch == "\u3000":
+            cells += 1
+        elif ch in " \u00a0":
+            cells += 0.5
+        elif ch == "\t":
+            cells += 2
+        else:
+            break
+    return cells
 
 
 def footer_page_number(line: str) -> int | None:
@@ -266,17 +301,34 @@ def issue_title(lines: Iterable[str]) -> str | None:
 
 
 def _clean_pages(pages: list[tuple[int, list[str]]]) -> list[Page]:
-    normal_pages = [(number, [n for line in lines if (n := normalize_line(line))]) for number, lines in pages]
-    running = _running_lines(lines for _, lines in normal_pages)
+    """Raw lines (blank lines as "") -> Pages of normal-form lines with their layout."""
+    normal_pages: list[tuple[int, list[tuple[str, LineLayout]]]] = []
+    for number, raw in pages:
+        lines: list[tuple[str, LineLayout]] = []
+        gap = False
+        for line in raw:
+            normal = normalize_line(line)
+            if not normal:
+                gap = bool(lines)
+                continue
+            lines.append((normal, LineLayout(indentation(line), gap)))
+            gap = False
+        normal_pages.append((number, lines))
+    return _drop_running_lines(normal_pages)
+
+
+def _drop_running_lines(pages: list[tuple[int, list[tuple[str, LineLayout]]]]) -> list[Page]:
+    running = _running_lines([text for text, _ in lines] for _, lines in pages)
 
     def keep(line: str) -> bool:
-        return not (is_issue_header(line) or footer_page_number(line) is not None or _running_key(line) in running)
+        return not (is_issue_header(line) or footer_page_number(line) is not None
+                    or _PRINT_FURNITURE.match(line) or _running_key(line) in running)
 
     result = []
-    for number, lines in normal_pages:
-        kept = [line for line in lines if keep(line)]
+    for number, lines in pages:
+        kept = [(text, layout) for text, layout in lines if keep(text)]
         if kept:
-            result.append(Page(number, "\n".join(kept)))
+            result.append(Page(number, "\n".join(text for text, _ in kept), tuple(layout for _, layout in kept)))
     return result
 
 

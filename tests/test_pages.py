@@ -132,8 +132,8 @@ def test_form_feeds_split_pages_and_a_bare_last_number_is_a_footer():
     pages = text_pages(text)
     assert pages == [
         Page(1, "广东省人民政府令\n第 300 号"),
-        Page(2, "第一条 为了规范行政行为，制定本规定。"),
-        Page(4, "第二条 本规定自公布之日起施行。"),  # page 3 is blank
+        Page(2, "第一条为了规范行政行为，制定本规定。"),
+        Page(4, "第二条本规定自公布之日起施行。"),  # page 3 is blank
     ]
 
 
