@@ -20,9 +20,10 @@ from importlib import resources
 from gazettekg.records import Agency
 
 ORG_HEAD = (
-    "人民政府|政府|办公厅|办公室|委员会|管委会|工作委员会|领导小组|工作专班|"
-    "总队|支队|大队|中心|总社|合作社|营业管理部|营管部|监管局|分局|分行|支行|银行|农商行|"
-    "集团有限公司|有限公司|集团|公司|交易所|研究院|法院|检察院|协会|联合会|总工会|监会|委会|"
+    "人民政府|政府|办公厅|办公室|委员会|管委会|工作委员会|领导小组|工作专班|工作组|指挥部|联席会议|成员单位|牵头单位|"
+    "总队|支队|大队|中心|总社|合作社|营业管理部|营管部|监管局|分局|分行|支行|中心支行|银行|农商行|"
+    "集团有限公司|有限公司|分公司|集团|公司|交易所|研究院|科学院|法院|检察院|协会|联合会|总工会|监会|委会|"
+    "海关|大学|学院|团委|妇联|残联|科协|侨联|文联|工商联|社科联|红十字会|贸促会|"
     "厅|局|委|办|署|部|社"
 )
 ORG_END = re.compile(rf"(?:{ORG_HEAD})$")
@@ -62,13 +63,57 @@ def collective_key(name: str) -> str:
     return bare if len(bare) >= 4 else key
 
 
+# Functional departments named by their field alone, as State Council prose lists them
+# (民政部门要会同残联、发展改革、卫生计生、财政等单位…): a unit wherever the text lists units.
+FIELDS = (
+    "发展改革|发展和改革|发改|教育|科技|工业和信息化|工业信息化|经济信息化|经济和信息化|民族事务|民族宗教|公安|国家安全|"
+    "民政|司法行政|司法|财政|人力资源社会保障|人力资源和社会保障|人社|人力资源|自然资源|国土资源|国土|规划|城乡规划|"
+    "生态环境|环境保护|环保|住房城乡建设|住房和城乡建设|城乡建设|建设|交通运输|交通|水利|农业农村|农业|林业|林业和草原|"
+    "商务|文化和旅游|文化旅游|文化|旅游|卫生健康|卫生计生|卫生和计生|卫生|计划生育|人口计生|退役军人事务|应急管理|安全生产|"
+    "审计|外事|国资|国有资产监管|市场监管|工商行政管理|工商|质监|质量技术监督|食品药品监管|药品监管|广播电视|新闻出版|"
+    "体育|统计|医疗保障|医保|信访|粮食|能源|税务|海关|金融|金融监管|银行业监管|证券监管|保险监管|网信|宣传|组织|编制|"
+    "机构编制|编办|综治|政法|残联|工会|共青团|妇联|老龄|科协|侨联|红十字会|消防救援|消防|气象|地震|邮政|通信管理|"
+    "新莞人服务管理|城市管理|城管|住房保障|房地产管理|房管|公积金|人民银行|外汇管理|知识产权|大数据|数据|政务服务"
+)
+FIELD_UNIT = re.compile(rf"^(?:各级|县级|省级|市级|地方各级|同级)?(?:{FIELDS})(?:行政)?(?:部门|机关|组织|机构|单位)?$")
+
+
+@cache
+def _local_department_pattern() -> re.Pattern[str]:
+    """Department names of provinces and cities (发展和改革委员会, 人社局, 中国人民银行*分行 …), with
+    the jurisdiction prefix they are written with."""
+    text = resources.files("gazettekg.ontology").joinpath("local_departments.tsv").read_text(encoding="utf-8")
+    names: set[str] = set()
+    for line in text.splitlines()[1:]:
+        full, short, *_ = (line.split("\t") + ["", ""])[:3]
+        names.update(n for n in (full, *short.split("|")) if n)
+    alternatives = "|".join(
+        re.escape(n).replace(r"\*", "[\u4e00-\u9fff]{2,6}?") for n in sorted(names, key=len, reverse=True)
+    )
+    return re.compile(rf"^(?:{JURISDICTION}|[\u4e00-\u9fff]{{2,6}}?)?(?:委|党委|政府)?(?:{alternatives})$")
+
+
+# Common words that end like an organisation's head noun.
+NOT_AN_ORGANISATION = re.compile(
+    r"^(?:[\u4e00-\u9fff]?(?:部署|签署|局面|全局|布局|格局|大局|结局|开局|当局|变局|新局|委托|主办|创办|举办|承办|督办|"
+    r"交办|查办|代办|兴办|合办|领办|帮办|总部|内部|外部|局部|全部|东部|西部|南部|北部|中部|底部|干部|本部|社会|旅社|报社|"
+    r"结社|入社|出版社|通讯社))$"
+)
+_TRAILING_ALIAS = re.compile(r"[（(〔\[【][^（）()〔〕\[\]【】]{1,20}[）)〕\]】]$")
+
+
+@lru_cache(maxsize=1 << 16)
 def looks_like_agency(name: str) -> bool:
     name = normalize(name)
-    if not 2 <= len(name) <= 40:
+    if not 2 <= len(name) <= 40 or NOT_AN_ORGANISATION.match(name):
         return False
+    core = _TRAILING_ALIAS.sub("", name)
+    if core != name and len(core) >= 2 and not COLLECTIVE.match(name):
+        return looks_like_agency(core)  # 市委改革办〔市营商环境建设局〕: a name with its other name
     if default_registry().lookup(name):
         return True
-    return bool(ORG_END.search(name)) or bool(COLLECTIVE.match(name))
+    return bool(ORG_END.search(name)) or bool(COLLECTIVE.match(name)) or bool(FIELD_UNIT.match(name)) \
+        or bool(_local_department_pattern().match(name))
 
 
 def is_collective(name: str) -> bool:
@@ -107,14 +152,19 @@ class Registry:
 
 @cache
 def default_registry() -> Registry:
+    """The bodies we know by name: ontology/agencies.tsv (local bodies met in gazettes) and
+    ontology/central_bodies.tsv (the central government's bodies, current and former)."""
     registry = Registry()
-    text = resources.files("gazettekg.ontology").joinpath("agencies.tsv").read_text(encoding="utf-8")
-    for line in text.splitlines()[1:]:
-        if not line.strip():
-            continue
-        name, short, kind, parent, aliases = (line.split("\t") + [""] * 5)[:5]
-        registry.add(Agency(id=normalize(name), name=name, short_name=short or name, kind=kind,
-                            aliases=tuple(a for a in aliases.split("|") if a), parent=normalize(parent) or None))
+    for table in ("agencies.tsv", "central_bodies.tsv"):
+        text = resources.files("gazettekg.ontology").joinpath(table).read_text(encoding="utf-8")
+        for line in text.splitlines()[1:]:
+            if not line.strip():
+                continue
+            name, short, kind, parent, aliases = (line.split("\t") + [""] * 5)[:5]
+            if normalize(name) in registry.agencies:
+                continue
+            registry.add(Agency(id=normalize(name), name=name, short_name=short or name, kind=kind,
+                                aliases=tuple(a for a in aliases.split("|") if a), parent=normalize(parent) or None))
     return registry
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from gazettekg.extract.agencies import Resolver, default_registry
-from gazettekg.extract.assignments import parse_clause
+from gazettekg.extract.clauses import parse_clause
 from gazettekg.extract.pipeline import extract_pages
 from gazettekg.records import Page
 
