@@ -85,7 +85,7 @@ def _local_department_pattern() -> re.Pattern[str]:
     text = resources.files("gazettekg.ontology").joinpath("local_departments.tsv").read_text(encoding="utf-8")
     names: set[str] = set()
     for line in text.splitlines()[1:]:
-        full, short, *_ = (line.split("\t") + ["", ""])[:3]
+        full, short, *_ = ([*line.split("\t"), "", ""])[:3]
         names.update(n for n in (full, *short.split("|")) if n)
     alternatives = "|".join(
         re.escape(n).replace(r"\*", "[\u4e00-\u9fff]{2,6}?") for n in sorted(names, key=len, reverse=True)

@@ -19,6 +19,7 @@ Bracketed text is a clause only when every party it lists is a unit (extract.uni
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -83,7 +84,7 @@ def _parts(content: str) -> list[str]:
     for piece in split_top_level(content, "；;。"):
         labels = [m.start() for m in LABEL.finditer(piece) if m.start() > 0 and piece[m.start() - 1] in "，, \t"]
         cuts = [0, *labels, len(piece)]
-        parts.extend(piece[a:b].strip("，, \t") for a, b in zip(cuts, cuts[1:], strict=False))
+        parts.extend(piece[a:b].strip("，, \t") for a, b in itertools.pairwise(cuts))
     return [p for p in parts if p]
 
 
@@ -92,7 +93,8 @@ def _implicit_bodies(part: str) -> list[str] | None:
     if not IMPLICIT_NOTE.search(part):
         return None
     core = IMPLICIT_NOTE.split(part)[0]
-    core = re.sub(r"^(?:以下|下列|其余|其他)?(?:各项任务|各项|任务|工作)?(?:均需|均由|均为|均要|均|需|由|请)*", "", core)
+    core = re.sub(r"^(?:以下|下列|其余|其他)?(?:各项任务|各项|任务|工作)?(?:均需|均由|均为|均要|均|需|由|请)*", "",
+                  core)
     core = re.sub(r"(?:负责落实|负责|落实|参与|配合|承担|为责任单位|作为责任单位)?[，,]?\s*$", "", core)
     units = units_of(core)
     return [full or name for name, full in units] if units else None
