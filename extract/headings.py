@@ -22,7 +22,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("box", re.compile(r"^专栏\s*(?P<n>\d+)\s*")),
     ("chapter", re.compile(rf"^(?P<n>[{CN_NUM}]+)、\s*")),
     ("section", re.compile(rf"^[（(](?P<n>[{CN_NUM}]+)[）)]\s*")),
-    ("item", re.compile(r"^(?P<n>\d{1,3})\s*(?:．|、|\.(?!\d))\s*")),
+    ("item", re.compile(r"^(?P<n>\d{1,3})\s*(?:[．、﹒]|\.(?!\d))\s*")),
     ("subitem", re.compile(r"^[（(](?P<n>\d{1,3})[）)]\s*")),
 ]
 RANK = {"annex": 0, "part": 1, "chapter": 2, "article": 2, "section": 3, "item": 4, "subitem": 5, "box": 6}

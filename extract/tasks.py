@@ -82,22 +82,26 @@ def tasks_of_clauses(source: SourceText, doc: Document, clauses: list[Clause]) -
     for indexes in by_owner.values():
         owner = owners[indexes[0]]
         key = owner.path if owner else ""
-        closing = [k for k in indexes if clauses[k].closing]
-        if owner is not None and len(indexes) == 1 and closing:
-            tasks[indexes[0]] = Task(owner.path, owner.title)
-            continue
-        # Group the clauses by the paragraph they close.
-        groups: dict[int, list[int]] = {}
+        # The paragraph each clause closes: its own, or — for a clause on a line of its own — the one before.
+        hosts = {}
         for k in indexes:
             p = _paragraph_at(pars, clauses[k].start)
             if clauses[k].closing and _is_clause_only(pars[p], clauses[k]) and p > 0 \
                     and (owner is None or pars[p - 1].start >= owner.start):
-                p -= 1  # a clause on a line of its own closes the paragraph before it
-            groups.setdefault(p, []).append(k)
+                p -= 1
+            hosts[k] = p
+        if owner is not None and len(indexes) == 1 and clauses[indexes[0]].closing:
+            p = hosts[indexes[0]]
+            if _is_heading_paragraph(pars[p], owner) or _heading_is_a_sentence(text, owner):
+                tasks[indexes[0]] = Task(owner.path, owner.title)
+                continue
+        groups: dict[int, list[int]] = {}
+        for k in indexes:
+            groups.setdefault(hosts[k], []).append(k)
         own_pars = [p for p in range(len(pars)) if (owner is None or owner.start <= pars[p].start < _own_end(owner))]
         for p, members in groups.items():
             number = own_pars.index(p) + 1 if p in own_pars else p + 1
-            heading_par = owner is not None and pars[p].start <= owner.start < pars[p].end + 1
+            heading_par = owner is not None and _is_heading_paragraph(pars[p], owner)
             base = f"{key}.p{number}" if key and not heading_par else key or f"p{number}"
             if len(members) == 1:
                 title = owner.title if heading_par else first_sentence(_without_heading(pars[p].text, owner))
@@ -115,6 +119,18 @@ def tasks_of_clauses(source: SourceText, doc: Document, clauses: list[Clause]) -
                 tasks[k] = Task(f"{base}.g{g}", title or (owner.title if owner else ""))
                 since = clauses[k].end
     return [t if t is not None else Task("", "") for t in tasks]
+
+
+def _is_heading_paragraph(par: Paragraph, owner: Section) -> bool:
+    return par.start <= owner.start <= par.end
+
+
+def _heading_is_a_sentence(text: str, owner: Section) -> bool:
+    """A heading written as a sentence (13．开展新模式推广。) names a task that its paragraphs detail;
+    a section title (四、支持新一代信息技术发展) only groups the tasks written under it."""
+    line_end = text.find("\n", owner.title_end)
+    line_end = len(text) if line_end == -1 else line_end
+    return bool(text[owner.title_end: line_end].strip())
 
 
 def _is_clause_only(par: Paragraph, clause: Clause) -> bool:
