@@ -13,7 +13,9 @@ import re
 
 from gazettekg.extract.agencies import DEFINITION, Resolver, find_definitions, normalize
 from gazettekg.extract.clauses import Clause, Party, find_clauses
-from gazettekg.extract.tasks import tasks_of_clauses
+from gazettekg.extract.documents import paragraphs
+from gazettekg.extract.tables import find_tables, table_tasks
+from gazettekg.extract.tasks import Task, tasks_of_clauses
 from gazettekg.records import Assignment, Document, Provenance, SourceText
 
 PROSE_LEAD = re.compile(r"由(?=[^，。；]{2,80}?牵头)")
@@ -60,13 +62,19 @@ def find_assignments(source: SourceText, doc: Document, resolver: Resolver) -> l
     """Every (task, agency) pair the document's clauses state, with provenance."""
     for alias, referent, _ in find_definitions(source.text[doc.start: doc.end]):
         resolver.define(alias, referent)
-    clauses = find_clauses(source.text, doc.body_start, doc.end)
-    if not clauses:
+    tables = find_tables(paragraphs(source, doc.body_start, doc.end))
+    rows = [(Clause(t.start, t.end, t.parties), Task(t.path, t.title)) for t in table_tasks(tables)]
+    in_table = [(t.start, t.end) for t in tables]
+    clauses = [c for c in find_clauses(source.text, doc.body_start, doc.end)
+               if not any(lo <= c.start < hi for lo, hi in in_table)]
+    if not clauses and not rows:
         # A document without bracketed clauses writes its assignments in prose (由X牵头, X会同Y).
         clauses = find_prose_clauses(source.text, doc.body_start, doc.end, resolver.registry)
+    tasked = sorted([*zip(clauses, tasks_of_clauses(source, doc, clauses), strict=True), *rows],
+                    key=lambda pair: pair[0].start)
     out: list[Assignment] = []
     standing: list[str] = []  # bodies made responsible for every later task
-    for clause, task in zip(clauses, tasks_of_clauses(source, doc, clauses), strict=True):
+    for clause, task in tasked:
         prov = Provenance.of(source, doc.doc_id, task.path, clause.start, clause.end)
         seen: set[str] = set()
         for rank, party in enumerate(clause.parties, 1):
