@@ -77,6 +77,17 @@ class Measure:
         return line.width >= self.width - 2 or line.chars >= self.chars
 
 
+# A paragraph's first-line indent is two or so characters; a line pushed further is centred or
+# right-aligned (titles, signatures) and short whatever its position.
+_PARAGRAPH_INDENT_MAX = 4
+
+
+def _line(page: int, text: str, layout: LineLayout) -> _Line:
+    """A line with its extent; an indented first line counts its indent, so it is as full as the rest."""
+    indent = layout.indent if layout.indent <= _PARAGRAPH_INDENT_MAX else 0
+    return _Line(page, text, layout, display_width(text) + round(indent * 2), len(text) + round(indent))
+
+
 def _percentile(values: list[int], share: float) -> int:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(len(ordered) * share))] if ordered else 0
@@ -159,7 +170,7 @@ def clean_pages(pages: list[Page], name: str) -> SourceText:
     """Join the pages' lines into paragraphs separated by "\\n", with a page map and the metadata."""
     raw = [(page.number, text, layout) for page in pages for text, layout in page.lines() if text]
     metadata, kept = split_furniture([text for _, text, _ in raw])
-    lines = [_Line(raw[i][0], raw[i][1], raw[i][2], display_width(raw[i][1]), len(raw[i][1])) for i in kept]
+    lines = [_line(page, text, layout) for page, text, layout in (raw[i] for i in kept)]
     measure = measure_of(lines)
     wrapped = is_hard_wrapped(lines, measure)
     indent_mark, gap_marks = _layout_marks_paragraphs(lines) if wrapped else (None, False)

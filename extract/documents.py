@@ -29,6 +29,7 @@ INLINE_NUMBER = re.compile(
 NOTICE_KIND = re.compile(
     r"(?:通知|意见|决定|批复|通报|公告|通告|命令|函|办法|规定|细则|方案|规划|计划|要点|决议|报告)$"
 )
+NOTICE_KIND_INSIDE = re.compile(r"的(?:通知|意见|决定|批复|通报|公告|通告)")
 SIGN_DATE = re.compile(
     r"^(?P<y>(?:19|20)\d{2}|[二〇一二三四五六七八九零○]{4})\s*年\s*(?P<m>\d{1,2}|[一二三四五六七八九十]{1,2})\s*月"
     r"\s*(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})\s*日$"
@@ -136,7 +137,7 @@ def _title_block(pars: list[Paragraph], below: int, taken: set[int]) -> tuple[in
             and _is_title_line(pars[last]):
         last -= 1
         skipped += 1
-    if last < 0 or last in taken or not _ends_title(pars[last].text) or not _is_title_line(pars[last], 160):
+    if last < 0 or last in taken or not _ends_title(pars[last].text) or not _is_title_line(pars[last], 330):
         return None
     first = last
     while "关于" not in compact("".join(p.text for p in pars[first:last + 1])) and first - 1 >= 0 \
@@ -282,9 +283,19 @@ def _issued_title_block(pars: list[Paragraph], body_first: int, end_index: int,
     return (best[1], best[2]) if best else None
 
 
+def _undouble(title: str) -> str:
+    """A title printed twice in a row (a web page's headline, then the document's own line, joined
+    when re-wrapped) is the second copy."""
+    for m in NOTICE_KIND_INSIDE.finditer(title):
+        head, tail = title[: m.end()], title[m.end():]
+        if len(tail) >= 8 and _similar(head, tail) >= 0.8:
+            return tail
+    return title
+
+
 def _document_from_notice(source: SourceText, pars: list[Paragraph], notice: _Notice, end_index: int) -> Document:
     title_pars = pars[notice.title_first: notice.title_last + 1]
-    notice_title = compact("".join(p.text for p in title_pars))
+    notice_title = _undouble(compact("".join(p.text for p in title_pars)))
     number = doc_number(pars[notice.number_index].text) if notice.number_index is not None else None
     decree = notice.number_index is not None and DECREE_NUMBER.match(half_width(compact(
         pars[notice.number_index].text))) is not None

@@ -49,6 +49,7 @@ _ISSUE_HEADER = re.compile(
 _RUNNING_LINE_MAX = 40
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _WHITESPACE = re.compile(r"\s+")
+_WIDE_GAP = re.compile(r"[ \u00a0]{2,}|\u3000[ \u3000\u00a0]+|[ \u00a0]\u3000[ \u3000\u00a0]*")
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # A single space between two ideographs is where an HTML source wrapped (民政 部门, 各级政府 要)
 # or a letter-spaced heading (重 庆 市 人 民 政 府 令): never a word boundary in Chinese.
@@ -249,14 +250,16 @@ def _pdfplumber_body_texts(data: bytes, name: str) -> list[str]:
 
 def normalize_line(line: str) -> str:
     """A line in normal form: look-alike characters folded (extract.charfold), stripped, each
-    whitespace run collapsed — to a TAB when it holds one (a table's cell boundary), else to one
-    space — and a lone space between two ideographs removed.
+    whitespace run collapsed — to a TAB when it holds one, or when it is one of several wide gaps
+    (a table's cell boundaries: 序号  任务  牵头单位), else to one space — and a lone space between
+    two ideographs removed.
     """
-    line = fold_characters(line).strip()
+    line = _STRAY_SPACE.sub("", fold_characters(line).strip())
     if not line:
         return ""
-    line = _WHITESPACE.sub(lambda m: "\t" if "\t" in m.group() else " ", line)
-    return _STRAY_SPACE.sub("", line)
+    columns = len(_WIDE_GAP.findall(line)) >= 2
+    return _WHITESPACE.sub(lambda m: "\t" if "\t" in m.group() or (columns and _WIDE_GAP.fullmatch(m.group()))
+                           else " ", line)
 
 
 def indentation(line: str) -> float:
