@@ -149,6 +149,9 @@ def breaks_paragraph(prev: _Line, nxt: _Line, after: _Line | None, measure: Meas
     return False
 
 
+_TITLE_END = re.compile(r"的(?:通知|意见|决定|批复|通报|公告|通告)$")
+
+
 def _title_block_starts(lines: list[_Line]) -> set[int]:
     """Lines that open a notice's title block: within the three lines above a 发文字号, the first
     line after a sentence stop. A title never holds a stop, so a wrap that glued the title to the
@@ -160,8 +163,8 @@ def _title_block_starts(lines: list[_Line]) -> set[int]:
         for k in range(j - 1, max(0, j - 4), -1):
             if re.search(r"[。；！？]", lines[k].text):
                 break
-            if k and re.search(r"[。；！？][”’）)]*$", lines[k - 1].text):
-                starts.add(k)
+            if k and (re.search(r"[。；！？][”’）)]*$", lines[k - 1].text) or _TITLE_END.search(lines[k - 1].text)):
+                starts.add(k)  # after a sentence, or after a headline printed above the title
                 break
     return starts
 

@@ -150,6 +150,18 @@ def _title_block(pars: list[Paragraph], below: int, taken: set[int]) -> tuple[in
     return first, last
 
 
+def _title_below(pars: list[Paragraph], number: int) -> tuple[int, int] | None:
+    """(first, last) of a title block printed under the 发文字号, closed by the recipients line."""
+    for last in range(number + 1, min(number + 5, len(pars))):
+        if not _is_title_line(pars[last], 160):
+            return None
+        if _ends_title(pars[last].text):
+            if last + 1 < len(pars) and RECIPIENTS.match(pars[last + 1].text):
+                return number + 1, last
+            return None
+    return None
+
+
 def _find_notices(pars: list[Paragraph]) -> list[_Notice]:
     notices: list[_Notice] = []
     taken: set[int] = set()
@@ -162,6 +174,12 @@ def _find_notices(pars: list[Paragraph]) -> list[_Notice]:
         if doc_number(par.text) is None:
             continue
         block = _title_block(pars, i, taken)
+        if block is None and (below := _title_below(pars, i)) is not None:
+            # A red-header document (XX人民政府文件 / 发文字号 / title / recipients): the title follows the number.
+            first, last = below
+            notices.append(_Notice(first, last, i, last + 1))
+            taken.update(range(i, last + 1))
+            continue
         first, last = block if block else (i, i - 1)
         notices.append(_Notice(first, last, i, i + 1))
         taken.update(range(first, i + 1))

@@ -76,8 +76,10 @@ def metadata_pairs(line: str) -> list[tuple[str | None, str]] | None:
     keys = [first]
     pos = first.end()
     while (nxt := _KEY_AT.search(line, pos)) is not None:
-        # A later key only counts after a cell boundary: "标题：关于发布日期：的通知" stays one value.
-        if nxt.start() > 0 and line[nxt.start() - 1] not in "\t 】":
+        # A later key counts after a cell boundary, or when it is a distinctive one (成文日期, 发文字号):
+        # PDF text layers separate the gov.cn table's cells with a space that the normal form drops.
+        key = re.sub(r"\s", "", nxt["bracketed"] or nxt["plain"])
+        if nxt.start() > 0 and line[nxt.start() - 1] not in "\t 】" and len(key) < 4:
             pos = nxt.start() + 1
             continue
         keys.append(nxt)
