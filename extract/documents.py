@@ -42,7 +42,7 @@ ATTACHMENT_LIST = re.compile(r"^附件\s*[：:]\s*(?:\d+\s*[．.、]\s*)?(?P<fir
 ANNEX_HEAD = re.compile(r"^附件\s*(\d*)$")
 ENUMERATED = re.compile(r"^\d+\s*[．.、]\s*(?P<title>[^。；]+)$")
 PUBLICATION_NOTE = re.compile(r"^[（(]此件[^）)]{0,12}[）)]$")
-DECREE_NUMBER = re.compile(r"^第\d{1,5}号$")
+DECREE_NUMBER = re.compile(r"^[（(]?第\d{1,5}号[）)]?$")
 RECIPIENTS = re.compile(r"^[^。]{2,200}[：:]$")
 _MAX_SENTENCE = 300  # characters a supersession sentence is read back and forth
 
@@ -221,7 +221,7 @@ def _signature(pars: list[Paragraph], lo: int, hi: int) -> tuple[int, str | None
 def _issued_titles(notice_body: str) -> list[str]:
     """The documents a 印发/转发 notice issues: the 《…》 before 印发/同意/转发, or after 印发."""
     titles = r"((?:《[^《》]{1,200}》[、和及，,]?){1,6})"
-    m = re.search(titles + r"[^。]{0,30}?(?:印发|同意|转发|发布|通过|公布)", notice_body)
+    m = re.search(titles + r"[^。]{0,60}?(?:印发|同意|转发|发布|通过|公布)", notice_body)
     if m is None:
         m = re.search(r"(?:印发|转发)[^。《]{0,10}((?:《[^《》]{1,200}》[、和及]?){1,6})", notice_body)
     return BOOK_TITLE.findall(m.group(1)) if m else []
@@ -318,7 +318,7 @@ def _document_from_notice(source: SourceText, pars: list[Paragraph], notice: _No
     decree = notice.number_index is not None and DECREE_NUMBER.match(half_width(compact(
         pars[notice.number_index].text))) is not None
     if decree:
-        number = notice_title + half_width(compact(pars[notice.number_index].text))
+        number = notice_title + half_width(compact(pars[notice.number_index].text)).strip("（()）")
     pos = notice.body_first
     recipients = ""
     if pos < end_index and RECIPIENTS.match(pars[pos].text):
@@ -359,6 +359,8 @@ def _document_from_notice(source: SourceText, pars: list[Paragraph], notice: _No
         # The notice is itself the document (意见, 决定, 通知 with its own articles): its body runs
         # from the recipients line; the signature closes it.
         title, body_first = notice_title, pos
+    if decree and title != notice_title:
+        notice_title = title  # an order has no title of its own: it is known by the rules it promulgates
     doc = Document(
         doc_id=number or title or notice_title, number=number, notice_title=notice_title, title=title,
         issuer=issuer or issuer_from_title, date=date, recipients=recipients, attachments=[], supersedes=[],
