@@ -13,6 +13,7 @@ STSong-Light, which PDF readers supply themselves: nothing is embedded or instal
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,8 +56,8 @@ def layout_lines(text: str) -> list[PdfLine]:
             indent = len(expanded) - len(expanded.lstrip(" "))
             # pdfminer (pdfplumber) drops U+00B7 set in STSong-Light without a trace, yet reads the
             # same glyph by its other code point U+30FB; read_pages turns both back into U+00B7.
-            # The line as written (normalize_line would also drop spaces between ideographs).
-            printed = " ".join(fold_characters(line).split()).replace("\u00b7", "\u30fb")
+            # The line as written, its inner spacing kept: a run of spaces aligns table columns.
+            printed = fold_characters(line).strip().replace("\t", "    ").replace("\u00b7", "\u30fb")
             lines.append(PdfLine(printed, indent, indent >= RIGHT_ALIGN_SPACES))
     return lines
 
@@ -67,6 +68,19 @@ def running_header(text: str, fallback: str) -> str:
         if is_issue_header(normal := normalize_line(line)):
             return normal
     return fallback
+
+
+def _draw_spaced(pdf, x: float, y: float, text: str, size: float) -> None:
+    """Draw a line whose runs of spaces align columns (分  类 指    标): each run is a gap of half an
+    em per space, as a monospaced text shows it, not a narrow space glyph."""
+    from reportlab.pdfbase import pdfmetrics
+
+    for k, part in enumerate(re.split(r"( {2,})", text)):
+        if k % 2:
+            x += len(part) * size / 2
+        elif part:
+            pdf.drawString(x, y, part)
+            x += pdfmetrics.stringWidth(part, FONT, size)
 
 
 def render_pdf(lines: list[PdfLine], dest: Path, header: str, lines_per_page: int = LINES_PER_PAGE) -> int:
@@ -99,7 +113,7 @@ def render_pdf(lines: list[PdfLine], dest: Path, header: str, lines_per_page: in
                 continue
             line_width = pdfmetrics.stringWidth(line.text, FONT, size)
             indent = min(line.indent * size / 2, max(0.0, usable - line_width))
-            pdf.drawString(MARGIN_X + indent, y, line.text)
+            _draw_spaced(pdf, MARGIN_X + indent, y, line.text, size)
         pdf.setFont(FONT, 10.5)
         pdf.drawCentredString(width / 2, FOOTER_BASELINE, f"—  {number}  —")
         pdf.showPage()

@@ -21,14 +21,10 @@ from pathlib import Path
 from gazettekg.extract.charfold import fold_characters
 from gazettekg.extract.errors import InputError
 from gazettekg.extract.markdown import looks_like_markdown, markdown_to_text
+from gazettekg.extract.pdf import EDGE_BAND, PdfPage, body_lines, pdfium_pages, pdfplumber_pages
 from gazettekg.records import LineLayout, Page
 
 ENGINES = ("pdfium", "pdfplumber")
-
-# Share of the page height, at the top and at the bottom, read as running header / footer.
-# Gazette headers sit 10–20 mm from the top edge and page numbers 10–20 mm from the bottom,
-# while the type area starts about 30 mm in (GB/T 9704 puts it at 37 mm): 8 % of A4 is 24 mm.
-EDGE_BAND = 0.08
 
 _DASHES = "-‐‑‒–—―─－﹣"
 _PAGE_NUMBER_FOOTER = re.compile(
@@ -49,7 +45,10 @@ _ISSUE_HEADER = re.compile(
 _RUNNING_LINE_MAX = 40
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _WHITESPACE = re.compile(r"\s+")
-_WIDE_GAP = re.compile(r"[ \u00a0]{2,}|\u3000[ \u3000\u00a0]+|[ \u00a0]\u3000[ \u3000\u00a0]*")
+# A gap of three spaces or more (two ideographic ones) sets columns apart; two spaces are a title's
+# or a Word export's spacing.
+_NARROW_GAP = re.compile(r"(?<![ \u00a0])[ \u00a0]{2}(?![ \u00a0\u3000])")
+_WIDE_GAP = re.compile(r"[ \u00a0]{3,}|\u3000[ \u3000\u00a0]+|[ \u00a0]\u3000[ \u3000\u00a0]*")
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # A single space between two ideographs is where an HTML source wrapped (民政 部门, 各级政府 要)
 # or a letter-spaced heading (重 庆 市 人 民 政 府 令): never a word boundary in Chinese.
@@ -81,7 +80,7 @@ def read_pages(path: Path, engine: str = "pdfium") -> list[Page]:
     if not data.strip():
         raise InputError(name, "empty file")
     if is_pdf(data):
-        reader = _pdfium_body_texts if engine == "pdfium" else _pdfplumber_body_texts
+        reader = pdfium_pages if engine == "pdfium" else pdfplumber_pages
         return _pdf_pages(reader(data, name), name)
     text = decode_text(data, name)
     if looks_like_markdown(text):
@@ -176,74 +175,14 @@ def split_text_pages(text: str) -> list[tuple[int, list[str]]]:
 # ---- PDF --------------------------------------------------------------------------------------
 
 
-def _pdf_pages(body_texts: list[str], name: str) -> list[Page]:
-    if not any(text.strip() for text in body_texts):
+def _pdf_pages(pdf_pages: list[PdfPage], name: str) -> list[Page]:
+    if not any(line.text.strip() for page in pdf_pages for line in page.lines):
         raise InputError(name, "the PDF has no text layer (a scanned document?) — run OCR first")
-    numbered = [(number, text.splitlines()) for number, text in enumerate(body_texts, start=1)]
-    return _clean_pages(numbered)
-
-
-def _check_pdf_bytes(data: bytes, name: str) -> None:
-    # Readers repair truncated files silently and return what they could read; a gazette with
-    # its last pages missing must not pass for a whole one. %%EOF closes every complete PDF.
-    if b"%%EOF" not in data[-4096:]:
-        raise InputError(name, "the PDF is truncated or corrupt (no %%EOF end marker)")
-
-
-def _pdfium_body_texts(data: bytes, name: str) -> list[str]:
-    import pypdfium2 as pdfium
-    import pypdfium2.raw as pdfium_c
-
-    _check_pdf_bytes(data, name)
-    try:
-        document = pdfium.PdfDocument(data)
-    except pdfium.PdfiumError as error:
-        if error.err_code == pdfium_c.FPDF_ERR_PASSWORD:
-            raise InputError(name, "the PDF is encrypted (it needs a password to open)") from error
-        if error.err_code == pdfium_c.FPDF_ERR_SECURITY:
-            raise InputError(name, "the PDF uses an unsupported security handler") from error
-        raise InputError(name, f"not a readable PDF ({error})") from error
-    try:
-        texts = []
-        for page in document:
-            left, bottom, right, top = page.get_bbox()
-            band = (top - bottom) * EDGE_BAND
-            textpage = page.get_textpage()
-            texts.append(textpage.get_text_bounded(left, bottom + band, right, top - band))
-            textpage.close()
-            page.close()
-        return texts
-    except pdfium.PdfiumError as error:
-        raise InputError(name, f"not a readable PDF ({error})") from error
-    finally:
-        document.close()
-
-
-def _pdfplumber_body_texts(data: bytes, name: str) -> list[str]:
-    import io
-
-    import pdfplumber
-    from pdfminer.pdfdocument import PDFPasswordIncorrect
-    from pdfplumber.utils.exceptions import PdfminerException
-
-    _check_pdf_bytes(data, name)
-    try:
-        with pdfplumber.open(io.BytesIO(data)) as document:
-            texts = []
-            for page in document.pages:
-                left, top, right, bottom = page.bbox
-                band = (bottom - top) * EDGE_BAND
-                body = page.crop((left, top + band, right, bottom - band))
-                texts.append(body.extract_text() or "")
-                page.close()
-            return texts
-    except PdfminerException as error:
-        cause = error.args[0] if error.args else error
-        if isinstance(cause, PDFPasswordIncorrect):
-            raise InputError(name, "the PDF is encrypted (it needs a password to open)") from error
-        raise InputError(name, f"not a readable PDF ({cause!r})") from error
-    except Exception as error:  # pdfminer raises bare parser errors from deep inside on broken files
-        raise InputError(name, f"not a readable PDF ({error!r})") from error
+    placed = []
+    for number, page in enumerate(pdf_pages, start=1):
+        lines = [(normal, layout) for text, layout in body_lines(page) if (normal := normalize_line(text))]
+        placed.append((number, lines))
+    return _drop_running_lines(placed)
 
 
 # ---- lines ------------------------------------------------------------------------------------
@@ -255,7 +194,7 @@ def normalize_line(line: str) -> str:
     (a table's cell boundaries: 序号  任务  牵头单位), else to one space — and a lone space between
     two ideographs removed.
     """
-    line = _STRAY_SPACE.sub("", fold_characters(line).strip())
+    line = _STRAY_SPACE.sub("", _NARROW_GAP.sub(" ", fold_characters(line).strip()))
     if not line:
         return ""
     columns = len(_WIDE_GAP.findall(line)) >= 2
@@ -280,7 +219,7 @@ def indentation(line: str) -> float:
 
 def footer_page_number(line: str) -> int | None:
     """The printed page number when a (normalised) line is a page-number footer, else None."""
-    match = _PAGE_NUMBER_FOOTER.match(line)
+    match = _PAGE_NUMBER_FOOTER.match(line.replace("\t", " "))
     if match is None:
         return None
     return int(next(group for group in match.groups() if group))
@@ -288,7 +227,7 @@ def footer_page_number(line: str) -> int | None:
 
 def is_issue_header(line: str) -> bool:
     """Whether a (normalised) line is a gazette's running header: its name with year and issue."""
-    return _ISSUE_HEADER.match(line) is not None
+    return _ISSUE_HEADER.match(line.replace("\t", " ")) is not None
 
 
 def issue_title(lines: Iterable[str]) -> str | None:

@@ -94,12 +94,12 @@ def test_sample_matrix_rows_follow_the_documents(sample_workbook: Path) -> None:
     sheet = load_workbook(sample_workbook)["责任矩阵"]
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
     docs = list(dict.fromkeys(r[0] for r in rows))
-    # The gas-safety plan comes before the rural-finance measures in the issue, and
-    # within a document 三.（一）.1 comes before 三.（一）.2 before 三.（二）.1.
-    assert docs == ["渝府办发〔2021〕156号", "渝府办发〔2021〕151号"]
-    gas = [r[1] for r in rows if r[0] == docs[0]]
+    # Documents in the issue's order (the education plan and the fireworks rules assign their
+    # tasks in prose), and within a document 三.（一）.1 before 三.（一）.2 before 三.（二）.1.
+    assert docs == ["渝府发〔2021〕37号", "渝府办发〔2021〕156号", "渝府办发〔2021〕154号", "渝府办发〔2021〕151号"]
+    gas = [r[1] for r in rows if r[0] == docs[1]]
     assert gas[:3] == ["三.（一）.1", "三.（一）.2", "三.（一）.3"]
-    finance = [r[1] for r in rows if r[0] == docs[1]]
+    finance = [r[1] for r in rows if r[0] == docs[3]]
     assert finance.index("（二）") < finance.index("（十）") < finance.index("（二十）")
 
 

@@ -224,7 +224,12 @@ def test_sample_text_pages_are_numbered_by_their_footers():
 
 
 def test_sample_pdf_gives_the_lines_of_the_sample_text():
-    assert lines_of(read_pages(SAMPLE_PDF)) == lines_of(read_pages(SAMPLE_TXT))
+    # make_pdf sets one space where the text had a run of them (the table header "分  类 指    标"),
+    # so the lines are the same but for whitespace.
+    def without_spaces(pages):
+        return ["".join(line.split()) for line in lines_of(pages)]
+
+    assert without_spaces(read_pages(SAMPLE_PDF)) == without_spaces(read_pages(SAMPLE_TXT))
 
 
 def test_sample_pdf_reads_the_same_with_both_engines():

@@ -1,0 +1,207 @@
+"""PDF text layers -> pages of body lines, each with its place on the page.
+
+Both readers (pypdfium2, fast; pdfplumber) give the same thing: per page, the text lines in
+reading order with their box (top-down points) and type size. Position then decides what the
+text alone cannot:
+
+- Running headers and footers sit apart from the body, in the top and bottom bands of the page
+  (gazette headers 10–20 mm from the edge, the type area from about 30 mm). A line in a band is
+  dropped when a gap wider than the body's line pitch separates it from the body; a line that
+  continues the body's flow into the band (a browser print's small margins) stays.
+- A line's indentation (from the body's left margin, in characters of its own size) and a wider
+  gap above it mark paragraph starts, as 　　 and empty lines do in text.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import statistics
+from dataclasses import dataclass
+
+from gazettekg.extract.errors import InputError
+from gazettekg.records import LineLayout
+
+# Share of the page height, at the top and at the bottom, where running headers and footers sit.
+EDGE_BAND = 0.08
+
+
+@dataclass(frozen=True, slots=True)
+class PlacedLine:
+    text: str
+    top: float  # from the page's top edge, points
+    bottom: float
+    left: float
+    size: float  # type size, points
+
+
+@dataclass(frozen=True, slots=True)
+class PdfPage:
+    height: float
+    lines: list[PlacedLine]
+
+
+def check_pdf_bytes(data: bytes, name: str) -> None:
+    # Readers repair truncated files silently and return what they could read; a gazette with
+    # its last pages missing must not pass for a whole one. %%EOF closes every complete PDF.
+    if b"%%EOF" not in data[-4096:]:
+        raise InputError(name, "the PDF is truncated or corrupt (no %%EOF end marker)")
+
+
+def pdfium_pages(data: bytes, name: str) -> list[PdfPage]:
+    """The text lines of every page, read with pypdfium2."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    check_pdf_bytes(data, name)
+    try:
+        document = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as error:
+        if error.err_code == pdfium_c.FPDF_ERR_PASSWORD:
+            raise InputError(name, "the PDF is encrypted (it needs a password to open)") from error
+        if error.err_code == pdfium_c.FPDF_ERR_SECURITY:
+            raise InputError(name, "the PDF uses an unsupported security handler") from error
+        raise InputError(name, f"not a readable PDF ({error})") from error
+    try:
+        pages = []
+        for page in document:
+            _, bottom, _, top = page.get_bbox()
+            height = top - bottom
+            textpage = page.get_textpage()
+            pages.append(PdfPage(height, _pdfium_lines(textpage, top, pdfium_c)))
+            textpage.close()
+            page.close()
+        return pages
+    except pdfium.PdfiumError as error:
+        raise InputError(name, f"not a readable PDF ({error})") from error
+    finally:
+        document.close()
+
+
+def _pdfium_lines(textpage, page_top: float, pdfium_c) -> list[PlacedLine]:
+    """Lines of a pdfium text page: the text split at its line breaks, each placed by the boxes of
+    its first, middle and last characters (a few calls a line, not one a character)."""
+    text = textpage.get_text_range()
+    lines = []
+    start = 0
+    for piece in text.split("\r\n"):
+        end = start + len(piece)
+        chars = [k for k in (start, (start + end) // 2, end - 1) if start <= k < end and not piece[k - start].isspace()]
+        if chars:
+            boxes = [textpage.get_charbox(k) for k in chars]
+            size = pdfium_c.FPDFText_GetFontSize(textpage.raw, chars[0]) or (boxes[0][3] - boxes[0][1])
+            centre = statistics.median((b[1] + b[3]) / 2 for b in boxes)
+            if " " in piece.strip():
+                piece = _wide_gaps(piece, start, size, textpage.get_charbox)
+            lines.append(PlacedLine(piece, page_top - centre - size / 2, page_top - centre + size / 2,
+                                    boxes[0][0], size))
+        elif piece.strip() == "":
+            lines.append(PlacedLine("", 0.0, 0.0, 0.0, 0.0))
+        start = end + 2
+    return lines
+
+
+def _wide_gaps(piece: str, start: int, size: float, charbox) -> str:
+    """A space standing for a wide horizontal gap (table columns set apart, or two names side by
+    side) becomes three, as such a gap reads in text, so that extract.pages.normalize_line treats
+    both alike; a word space stays one. Only lines holding spaces pay the look-ups."""
+    out = list(piece)
+    for k, ch in enumerate(piece):
+        if ch != " " or k == 0 or k + 1 >= len(piece) or piece[k - 1] == " " or piece[k + 1] == " ":
+            continue
+        gap = charbox(start + k + 1, loose=True)[0] - charbox(start + k - 1, loose=True)[2]
+        if gap > 1.4 * size:
+            out[k] = "   "
+    return "".join(out)
+
+
+def _plumber_line_text(line: dict) -> str:
+    """A pdfplumber line's text rebuilt from its characters: a word space where they stand apart, three
+    spaces where the gap is wide (_wide_gaps)."""
+    chars = [c for c in line.get("chars") or [] if c["text"].strip()]
+    if not chars:
+        return line["text"]
+    out = [chars[0]["text"]]
+    for previous, char in itertools.pairwise(chars):
+        gap = char["x0"] - previous["x1"]
+        size = char.get("size") or 10.0
+        out.append("   " if gap > 1.4 * size else " " if gap > 0.2 * size else "")
+        out.append(char["text"])
+    return "".join(out)
+
+
+def pdfplumber_pages(data: bytes, name: str) -> list[PdfPage]:
+    """The text lines of every page, read with pdfplumber."""
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFPasswordIncorrect
+    from pdfplumber.utils.exceptions import PdfminerException
+
+    check_pdf_bytes(data, name)
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as document:
+            pages = []
+            for page in document.pages:
+                lines = [PlacedLine(_plumber_line_text(line), line["top"], line["bottom"], line["x0"],
+                                    line["chars"][0]["size"] if line.get("chars") else line["bottom"] - line["top"])
+                         for line in page.extract_text_lines(strip=False)]
+                pages.append(PdfPage(float(page.height), lines))
+                page.close()
+            return pages
+    except PdfminerException as error:
+        cause = error.args[0] if error.args else error
+        if isinstance(cause, PDFPasswordIncorrect):
+            raise InputError(name, "the PDF is encrypted (it needs a password to open)") from error
+        raise InputError(name, f"not a readable PDF ({cause!r})") from error
+    except InputError:
+        raise
+    except Exception as error:  # pdfminer raises bare parser errors from deep inside on broken files
+        raise InputError(name, f"not a readable PDF ({error!r})") from error
+
+
+def body_lines(page: PdfPage) -> list[tuple[str, LineLayout]]:
+    """The page's body lines with their layout: running header and footer dropped by position."""
+    placed = [line for line in page.lines if line.text.strip()]
+    if not placed:
+        return []
+    band = page.height * EDGE_BAND
+    inside = [line for line in placed if band <= (line.top + line.bottom) / 2 <= page.height - band]
+    pitch = _pitch(inside or placed)
+    keep = set()
+    for k, line in enumerate(placed):
+        centre = (line.top + line.bottom) / 2
+        if band <= centre <= page.height - band or not inside:
+            keep.add(k)
+            continue
+        nearest = min(abs(centre - (b.top + b.bottom) / 2) for b in inside)
+        if nearest <= 1.6 * pitch:
+            keep.add(k)  # the body runs on into the band
+    kept = [line for k, line in enumerate(placed) if k in keep]
+    margin = _left_margin(kept)
+    out = []
+    previous: PlacedLine | None = None
+    for line in kept:
+        size = line.size or pitch or 10.0
+        indent = max(0.0, (line.left - margin) / size) if margin is not None else 0.0
+        gap = previous is not None and (line.top + line.bottom) / 2 - (previous.top + previous.bottom) / 2 > 1.6 * pitch
+        out.append((line.text, LineLayout(round(indent * 2) / 2, gap)))
+        previous = line
+    return out
+
+
+def _pitch(lines: list[PlacedLine]) -> float:
+    """The distance between consecutive body lines: the median step down the page."""
+    centres = sorted((line.top + line.bottom) / 2 for line in lines)
+    steps = [b - a for a, b in itertools.pairwise(centres) if b - a > 0.3 * (lines[0].size or 1)]
+    if steps:
+        return statistics.median(steps)
+    return 1.5 * statistics.median(line.size for line in lines) if lines else 12.0
+
+
+def _left_margin(lines: list[PlacedLine]) -> float | None:
+    """The body's left edge: where most lines start (rounded to a point)."""
+    if not lines:
+        return None
+    counts: dict[int, int] = {}
+    for line in lines:
+        counts[round(line.left)] = counts.get(round(line.left), 0) + 1
+    return float(max(counts, key=lambda x: (counts[x], -x)))
