@@ -132,6 +132,14 @@ _BY_AFTER = re.compile(r"^\s*(?:之前|以前|前|为止|止)")
 _BY_BEFORE = re.compile(r"(?:到|至|截至|截止到?|力争到|争取到|力争在|争取在|(?<!作)为|于|在)\s*$")
 _YEAR_SPAN_BEFORE = re.compile(r"(\d{4})\s*年?\s*(?:至|到|—|–|-|－|~)\s*$")
 _TODAY_BEFORE = re.compile(r"(?:自|从)?即日起\s*(?:至|到)?\s*$")
+_VALID_UNTIL = re.compile(r"\s*起\s*(?:施行|实施|执行|生效)\s*[，,、]?\s*(?:有效期(?:为|至|到)?|至)\s*(?:至|到)?\s*")
+
+
+def m_start(before: str) -> int:
+    """Where the 自 that opens a term starts."""
+    return before.rstrip().rfind("自")
+
+
 _NOT_A_DEADLINE_AFTER = re.compile(r"^\s*(?:第\s*\d+\s*期|以来|起施行|起实施|起执行|起)")
 
 
@@ -144,6 +152,7 @@ class _Point:
     last: date
     has_month: bool
     has_day: bool
+    end_of: bool = False  # 3月底, 年末: the end of the month or year is meant
 
 
 def _resolve(m: re.Match, year: int | None) -> _Point | None:
@@ -179,18 +188,27 @@ def _resolve(m: re.Match, year: int | None) -> _Point | None:
             first, last = date(year, month, 11), date(year, month, 20)
         elif part == "下旬":
             first = date(year, month, 21)
-        return _Point(m.start(), m.end(), year, first, last, True, False)
+        return _Point(m.start(), m.end(), year, first, last, True, False, part in ("底", "末"))
     first, last = date(year, 1, 1), date(year, 12, 31)
     if part == "初":
         last = date(year, 3, 31)
-    return _Point(m.start(), m.end(), year, first, last, False, False)
+    return _Point(m.start(), m.end(), year, first, last, False, False, part in ("底", "末"))
+
+
+# What is achieved by a month written without a year: （6月取得明显成效…）.
+_ACHIEVED_AFTER = re.compile(r"\s*(?:完成|取得|实现|见效|启动|建成|出台|印发|上线|开通)")
+
+
+def _months_before(day: date, ref: date) -> int:
+    return (ref.year - day.year) * 12 + ref.month - day.month
 
 
 def _points(text: str, context_year: int | None, not_before: date | None = None) -> list[_Point]:
     """Every point in time, with month-only points given the year last written before them.
 
-    With no year written and ``not_before`` given (the document's date), a month already past
-    means next year's: a notice of December asking for something by 3月底 means March next year.
+    With no year written and ``not_before`` given (the document's date), a month half a year or
+    more in the past means next year's: a notice of December asking for something by 3月底 means
+    March next year, while a notice of April asking for 3月底 still means this March.
     """
     out: list[_Point] = []
     year = context_year
@@ -200,7 +218,8 @@ def _points(text: str, context_year: int | None, not_before: date | None = None)
             continue
         if not m["y"] and not (m["d"] or m["part"] or _BY_AFTER.match(text[m.end():])
                                or _RANGE_JOIN.search(text[:m.start()]) or _LIST_JOIN.search(text[:m.start()])
-                               or (m["m"] and re.match(r"\s*(?:至|到)", text[m.end():]))):
+                               or (m["m"] and re.match(r"\s*(?:至|到)", text[m.end():]))
+                               or (m["m"] and _ACHIEVED_AFTER.match(text[m.end():]))):
             # A bare "3月" in running text is too often not a date at all.
             continue
         p = _resolve(m, year)
@@ -208,7 +227,7 @@ def _points(text: str, context_year: int | None, not_before: date | None = None)
             continue
         if m["y"]:
             year, explicit = p.year, True
-        elif not explicit and not_before and p.last < not_before and year is not None:
+        elif not explicit and not_before and year is not None and _months_before(p.last, not_before) >= 6:
             p = _resolve(m, year + 1) or p
         out.append(p)
     return out
@@ -237,6 +256,14 @@ def find_dates(text: str, doc_date: str | date | None = None, plan: PlanPeriod |
     while i < len(points):
         p = points[i]
         before, after = norm[:p.start], norm[p.end:]
+        # A rule's term: 自P1起施行，有效期至P2.
+        if i + 1 < len(points) and re.search(r"自\s*$", before) \
+                and _VALID_UNTIL.fullmatch(norm[p.end:points[i + 1].start]):
+            q = points[i + 1]
+            out.append(TimeExpr(text[m_start(before):q.end], m_start(before), q.end, "period",
+                                p.first.isoformat(), q.last.isoformat()))
+            i += 2
+            continue
         if _NOT_A_DEADLINE_AFTER.match(after):
             i += 1
             continue
@@ -268,7 +295,8 @@ def find_dates(text: str, doc_date: str | date | None = None, plan: PlanPeriod |
             chain.append(points[i + len(chain)])
         tail_after = norm[chain[-1].end:]
         by = bool(_BY_AFTER.match(tail_after) or _BY_BEFORE.search(before)
-                  or p.has_day or re.match(r"\s*(?:底|末)", after))
+                  or p.has_day or p.end_of or re.match(r"\s*(?:底|末)", after)
+                  or (p.has_month and _ACHIEVED_AFTER.match(after)))
         if not p.has_month and not by:
             # A bare year is a deadline when it names a goal's year ("2035年远景目标").
             by = bool(re.match(r"\s*(?:远景|目标|愿景)", after))
@@ -304,6 +332,14 @@ def find_plan_periods(text: str) -> list[TimeExpr]:
 _COUNT = r"(?P<n>\d{1,3}|[一二三四五六七八九十两]{1,3})"
 _DURATION_UNIT = r"(?P<u>个工作日|工作日|个月|年|天|日|周|小时)"
 _WITHIN_RE = re.compile(rf"{_COUNT}\s*{_DURATION_UNIT}\s*(?:内|以内|之内)")
+# The length of a benefit or a term: 最长60个月的安居补贴, 提供7天免费住宿, 为期3年.
+_TERM_LIMIT_RE = re.compile(
+    rf"(?:最长|最多|长达|为期|提供|给予|享受)\s*(?:不超过)?\s*{_COUNT}\s*(?P<u>个月|年|天|日|周)"
+)
+# A processing time promised for a service: 一天办结, 3个工作日办理完毕.
+_SERVICE_RE = re.compile(
+    rf"(?<![\d{_CN}]){_COUNT}\s*(?P<u>个工作日|工作日|天|日|小时)\s*(?=办结|办理完毕|办完|审结|出证|完成审批)"
+)
 _TERM_RE = re.compile(rf"(?<![\d{_CN}]){_COUNT}\s*(?P<u>年|个月)\s*(?:[一-龥]{{0,2}}期|周期)")
 _KEEP_RE = re.compile(rf"(?:留存|保存|保留|存档|留档|保管|有效期(?:为)?|期限(?:为)?)\s*(?:不少于|不超过|至少)?\s*"
                       rf"{_COUNT}\s*{_DURATION_UNIT}")
@@ -314,7 +350,7 @@ def find_durations(text: str, plan: PlanPeriod | None = None) -> list[TimeExpr]:
     norm = half_width(text)
     out: list[TimeExpr] = []
     taken: list[tuple[int, int]] = []
-    for rx in (_KEEP_RE, _WITHIN_RE, _TERM_RE):
+    for rx in (_KEEP_RE, _WITHIN_RE, _TERM_RE, _SERVICE_RE, _TERM_LIMIT_RE):
         for m in rx.finditer(norm):
             if any(s < m.end() and m.start() < e for s, e in taken):
                 continue
@@ -327,7 +363,8 @@ def find_durations(text: str, plan: PlanPeriod | None = None) -> list[TimeExpr]:
             end = None
             if rx is _WITHIN_RE and m["u"] == "年" and plan and plan.years == n:
                 end = f"{plan.last_year}-12-31"
-            out.append(TimeExpr(text[m.start():m.end()], m.start(), m.end(), "duration", None, end))
+            start = m.start("n") if rx is _TERM_LIMIT_RE and m["n"] else m.start()
+            out.append(TimeExpr(text[start:m.end()], start, m.end(), "duration", None, end))
             taken.append((m.start(), m.end()))
     return out
 

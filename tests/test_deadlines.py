@@ -124,5 +124,6 @@ def test_sample_plan_table_header_gives_the_target_year():
     text = ("专栏 1 重庆教育事业“十四五”规划主要指标\n分 类 指 标 2020年 2025年 属性\n"
             "在园幼儿数（万人） 100.8 110 预期性\n")
     source, doc = make_doc(text, date="2021-11-10", title="重庆市教育事业发展“十四五”规划（2021—2025年）")
-    (d,) = find_deadlines(source, doc)
+    title, d = find_deadlines(source, doc)
+    assert (title.where, title.kind, title.start, title.end) == ("标题", "period", "2021-01-01", "2025-12-31")
     assert (d.where, d.kind, d.end, d.what) == ("专栏1", "by", "2025-12-31", "重庆教育事业“十四五”规划主要指标")
