@@ -92,7 +92,8 @@ _DESCRIBES = re.compile(r"^[^，。；：的]{2,10}的")
 # Who qualifies rather than by when: 离校2年内高校毕业生, 毕业5年内, 成立3年内的企业.
 _ELIGIBILITY = re.compile(r"(?:毕业|离校|注册|成立|设立|登记|入学|退役|就业|创办|创业)\s*$")
 # What a recurrence pays rather than schedules: 每年给予最高200万元, 每月1000元.
-_PAYS = re.compile(r"^[^，。；]{0,16}(?:\d+(?:\.\d+)?\s*(?:万元|亿元|元)|给予|补贴|补助|奖励|不超过)")
+_PAYS = re.compile(r"^[^，。；]{0,16}(?:\d+(?:\.\d+)?\s*(?:万元|亿元|元)|给予|补贴|补助|奖励|不超过)"
+                   r"|^[^，。；]{0,24}?[\d一二三四五六七八九十百千万]+\s*(?:个|家|台|项|名|万|千|批|所|座|套|辆|人|场|户)")
 
 
 def _usable(expr: TimeExpr, para: str, today: date | None) -> bool:

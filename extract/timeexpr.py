@@ -140,6 +140,7 @@ def m_start(before: str) -> int:
     return before.rstrip().rfind("自")
 
 
+_TAKES_EFFECT = re.compile(r"\s*(?:起\s*(?:施行|实施|执行|生效)|开始(?:施行|实施|执行))(?!\s*[，,、]?\s*(?:有效期|至))")
 _NOT_A_DEADLINE_AFTER = re.compile(r"^\s*(?:第\s*\d+\s*期|以来|起施行|起实施|起执行|起)")
 
 
@@ -196,7 +197,10 @@ def _resolve(m: re.Match, year: int | None) -> _Point | None:
 
 
 # What is achieved by a month written without a year: （6月取得明显成效…）.
-_ACHIEVED_AFTER = re.compile(r"\s*(?:完成|取得|实现|见效|启动|建成|出台|印发|上线|开通)")
+_ACHIEVED_AFTER = re.compile(
+    r"\s*(?:前|内)?\s*(?:再|逐步|基本|全面|全部|力争|要|将|均|初步|要求)?\s*"
+    r"(?:完成|取得|实现|见效|启动|建成|出台|印发|上线|开通|创建|形成|投产|新增|开工|扩大|达到|达|覆盖|建立|推广|投入使用)"
+)
 
 
 def _months_before(day: date, ref: date) -> int:
@@ -219,7 +223,7 @@ def _points(text: str, context_year: int | None, not_before: date | None = None)
         if not m["y"] and not (m["d"] or m["part"] or _BY_AFTER.match(text[m.end():])
                                or _RANGE_JOIN.search(text[:m.start()]) or _LIST_JOIN.search(text[:m.start()])
                                or (m["m"] and re.match(r"\s*(?:至|到)", text[m.end():]))
-                               or (m["m"] and _ACHIEVED_AFTER.match(text[m.end():]))):
+                               or ((m["m"] or m["q"] or m["half"]) and _ACHIEVED_AFTER.match(text[m.end():]))):
             # A bare "3月" in running text is too often not a date at all.
             continue
         p = _resolve(m, year)
@@ -264,6 +268,13 @@ def find_dates(text: str, doc_date: str | date | None = None, plan: PlanPeriod |
                                 p.first.isoformat(), q.last.isoformat()))
             i += 2
             continue
+        if re.search(r"自\s*$", before) and (m := _TAKES_EFFECT.match(after)):
+            # A rule's start: 自2020年6月15日起施行 (a period that runs on: no end).
+            start = m_start(before)
+            out.append(TimeExpr(text[start:p.end + m.end()], start, p.end + m.end(), "period",
+                                p.first.isoformat(), None))
+            i += 1
+            continue
         if _NOT_A_DEADLINE_AFTER.match(after):
             i += 1
             continue
@@ -296,7 +307,7 @@ def find_dates(text: str, doc_date: str | date | None = None, plan: PlanPeriod |
         tail_after = norm[chain[-1].end:]
         by = bool(_BY_AFTER.match(tail_after) or _BY_BEFORE.search(before)
                   or p.has_day or p.end_of or re.match(r"\s*(?:底|末)", after)
-                  or (p.has_month and _ACHIEVED_AFTER.match(after)))
+                  or _ACHIEVED_AFTER.match(after))
         if not p.has_month and not by:
             # A bare year is a deadline when it names a goal's year ("2035年远景目标").
             by = bool(re.match(r"\s*(?:远景|目标|愿景)", after))
@@ -307,7 +318,17 @@ def find_dates(text: str, doc_date: str | date | None = None, plan: PlanPeriod |
                 out.append(TimeExpr(text[q.start:q.end], q.start, q.end, "period", q.first.isoformat(),
                                     q.last.isoformat()))
         i += len(chain)
+    for m in _YEAR_END_RE.finditer(norm):
+        if context_year is not None and not any(t.start <= m.start() < t.end for t in out):
+            out.append(TimeExpr(text[m.start():m.end()], m.start(), m.end(), "by", None, f"{context_year}-12-31"))
     return out
+
+
+# 年底前 / 年内 with no year written: the end of the year in force.
+_YEAR_END_RE = re.compile(
+    r"(?<![\d年〇○零一二三四五六七八九十])(?:今年|本年度?|当年)?(?:年底|年末)(?:前|之前)?"
+    r"|(?<![\d年])年内(?=完成|实现|建成|出台)"
+)
 
 
 # ---- five-year plan periods, durations, recurrences ----------------------------------
