@@ -69,8 +69,13 @@ def test_month_only_dates_already_past_mean_next_year():
 
 def test_not_deadlines():
     assert find_time_exprs("重庆市人民政府公报 2022 年第 1 期") == []
-    assert find_time_exprs("本办法自 2022 年 1 月 1 日起施行") == []
     assert find_time_exprs("开展年度评估") == []
+
+
+def test_a_rule_takes_effect_from_a_date_with_or_without_an_end():
+    assert one("本办法自 2022 年 1 月 1 日起施行") == ("period", "2022-01-01", None, None)
+    assert one("本意见自2026年5月21日起施行，有效期至2028年12月31日") == ("period", "2026-05-21", "2028-12-31", None)
+    assert one("本政策自2021年开始执行") == ("period", "2021-01-01", None, None)
 
 
 def test_plan_periods():
