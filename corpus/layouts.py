@@ -9,6 +9,7 @@ indentation and running header/footer. Extraction must give the same facts for e
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from wcwidth import wcswidth
@@ -87,5 +88,99 @@ def write_text_variants(clean_text: str, folder: Path, stem: str) -> dict[str, P
     for name, layout in TEXT_LAYOUTS.items():
         path = folder / f"{stem}.{name}.txt"
         path.write_bytes(layout(paragraphs).encode("utf-8"))
+        out[name] = path
+    return out
+
+
+# ---- PDF layouts ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PdfLayout:
+    """How a re-laid-out PDF sets its paragraphs (points; A4 unless landscape)."""
+
+    margin: float = 72.0
+    size: float = 12.0
+    leading: float = 1.6  # line pitch as a multiple of the size
+    indent: int = 2  # first-line indent in characters
+    header: str = ""  # running header text ("" for none)
+    footer: str = "- {n} -"  # page-number footer ("" for none); {n} page, {m} pages
+    paragraph_gap: float = 0.0  # extra space between paragraphs, in lines
+
+
+PDF_LAYOUTS: dict[str, PdfLayout] = {
+    "pdf-wide-margins-12pt": PdfLayout(margin=90.0, size=12.0, indent=2, header="政府公报", footer="第{n}页 共{m}页"),
+    "pdf-narrow-9pt-spaced": PdfLayout(margin=40.0, size=9.0, leading=1.9, indent=0, header="",
+                                       footer="— {n} —", paragraph_gap=0.6),
+}
+
+
+def render_paragraphs_pdf(paragraphs: list[str], dest: Path, layout: PdfLayout) -> int:
+    """Set ``paragraphs`` as a PDF in ``layout`` (text wrapped to the measure); returns its pages."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    font = "STSong-Light"
+    if font not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont(font))
+    width, height = A4
+    measure = width - 2 * layout.margin
+    pitch = layout.size * layout.leading
+    top, bottom = height - layout.margin, layout.margin
+    lines: list[tuple[float, str] | None] = []  # (x offset, text); None: a paragraph gap
+    for paragraph in paragraphs:
+        text = paragraph.replace("\t", "   ")
+        first = True
+        while text:
+            room = measure - (layout.indent * layout.size if first else 0)
+            cut = 1
+            while cut < len(text) and pdfmetrics.stringWidth(text[: cut + 1], font, layout.size) <= room:
+                cut += 1
+            while cut < len(text) and text[cut] in "，。、；：！？”）》】":
+                cut += 1  # a stop never opens a line
+            lines.append((layout.indent * layout.size if first else 0.0, text[:cut]))
+            text, first = text[cut:], False
+        if layout.paragraph_gap:
+            lines.append(None)
+    pages: list[list[tuple[float, str] | None]] = [[]]
+    used = 0.0
+    for line in lines:
+        step = pitch * layout.paragraph_gap if line is None else pitch
+        if used + step > top - bottom and pages[-1]:
+            pages.append([])
+            used = 0.0
+        pages[-1].append(line)
+        used += step
+    pdf = canvas.Canvas(str(dest), pagesize=A4, invariant=1, pageCompression=1)
+    for n, page in enumerate(pages, start=1):
+        if layout.header:
+            pdf.setFont(font, 9)
+            pdf.drawCentredString(width / 2, height - layout.margin / 2, layout.header)
+        if layout.footer:
+            pdf.setFont(font, 9)
+            pdf.drawCentredString(width / 2, layout.margin / 2, layout.footer.format(n=n, m=len(pages)))
+        pdf.setFont(font, layout.size)
+        y = top
+        for line in page:
+            if line is None:
+                y -= pitch * layout.paragraph_gap
+                continue
+            x, text = line
+            pdf.drawString(layout.margin + x, y, text)
+            y -= pitch
+        pdf.showPage()
+    pdf.save()
+    return len(pages)
+
+
+def write_pdf_variants(clean_text: str, folder: Path, stem: str) -> dict[str, Path]:
+    """Every PDF layout of a document's clean text, written as ``folder/stem.LAYOUT.pdf``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    out = {}
+    for name, layout in PDF_LAYOUTS.items():
+        path = folder / f"{stem}.{name}.pdf"
+        render_paragraphs_pdf(paragraphs_of(clean_text), path, layout)
         out[name] = path
     return out

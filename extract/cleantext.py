@@ -107,25 +107,27 @@ def is_hard_wrapped(lines: list[_Line], measure: Measure) -> bool:
     if len(lines) < 3 or measure.width <= 0:
         return False
     full = [line for line in lines if measure.full(line)]
-    if len(full) < 3 or len(full) < 0.25 * len(lines):
-        return False
     open_ended = sum(1 for line in full if not SENTENCE_END.search(line.text))
-    return open_ended >= 0.3 * len(full)
+    # Many short lines (a table one cell a line) may stand between the wrapped paragraphs.
+    return open_ended >= max(3, 0.08 * len(lines)) and open_ended >= 0.3 * len(full)
 
 
 def _layout_marks_paragraphs(lines: list[_Line]) -> tuple[float | None, bool]:
     """(indentation that marks a paragraph start or None, whether empty lines mark them).
 
-    A signal counts only where it is selective: when every line is indented, or an empty line
-    follows every line (text extracted from a double-spaced PDF), it says nothing.
+    A signal counts only where it is selective: when (nearly) every line is indented, or an empty
+    line follows every line (text extracted from a double-spaced PDF), it says nothing. A text of
+    many short paragraphs (a table flattened one cell a line) indents most of its lines, and still
+    its continuation lines are the ones at the margin.
     """
     if not lines:
         return None, False
-    indents = sorted(line.layout.indent for line in lines)
-    base = indents[len(indents) // 2] if sum(1 for i in indents if i == indents[0]) < len(indents) / 2 else indents[0]
-    indented = sum(1 for line in lines if line.layout.indent >= base + 1)
+    base = min(line.layout.indent for line in lines)
+    # Only a paragraph-sized indent counts: centred and right-aligned lines are pushed much further.
+    indented = sum(1 for line in lines if base + 1 <= line.layout.indent <= base + _PARAGRAPH_INDENT_MAX)
+    at_margin = sum(1 for line in lines if line.layout.indent < base + 1)
     gaps = sum(1 for line in lines if line.layout.gap_before)
-    indent_marks = base + 1 if 0 < indented <= 0.6 * len(lines) else None
+    indent_marks = base + 1 if indented >= max(3, 0.02 * len(lines)) and at_margin >= max(2, 0.05 * len(lines)) else None
     return indent_marks, 0 < gaps <= 0.5 * len(lines)
 
 
@@ -143,8 +145,11 @@ def breaks_paragraph(prev: _Line, nxt: _Line, after: _Line | None, measure: Meas
         return True
     if not measure.full(prev, slack=0.17):
         return True
-    if SENTENCE_END.search(prev.text) and (not measure.brimful(prev) or (after is not None
-                                                                      and SIGN_DATE_LINE.match(after.text))):
+    # Where indents or gaps mark paragraphs, a nearly full line ending a sentence runs on unless they
+    # say otherwise (except across a page break, where the next line's gap is unknown).
+    marked = (indent_mark is not None or gap_marks) and nxt.page == prev.page
+    full = measure.full(prev) if marked else measure.brimful(prev)
+    if SENTENCE_END.search(prev.text) and (not full or (after is not None and SIGN_DATE_LINE.match(after.text))):
         return True
     return False
 

@@ -33,6 +33,7 @@ class PlacedLine:
     bottom: float
     left: float
     size: float  # type size, points
+    right: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,15 +87,20 @@ def _pdfium_lines(textpage, page_top: float, pdfium_c) -> list[PlacedLine]:
     start = 0
     for piece in text.split("\r\n"):
         end = start + len(piece)
-        chars = [k for k in (start, (start + end) // 2, end - 1) if start <= k < end and not piece[k - start].isspace()]
+        lead = len(piece) - len(piece.lstrip())
+        chars = [k for k in (start + lead, (start + end) // 2, end - 1)
+                 if start <= k < end and not piece[k - start].isspace()]
         if chars:
             boxes = [textpage.get_charbox(k) for k in chars]
-            size = pdfium_c.FPDFText_GetFontSize(textpage.raw, chars[0]) or (boxes[0][3] - boxes[0][1])
+            size = pdfium_c.FPDFText_GetFontSize(textpage.raw, chars[0])
+            if size < 3:  # a font scaled by its matrix reports size 1: the font box tells the real one
+                loose = textpage.get_charbox(chars[0], loose=True)
+                size = loose[3] - loose[1]
             centre = statistics.median((b[1] + b[3]) / 2 for b in boxes)
             if " " in piece.strip():
                 piece = _wide_gaps(piece, start, size, textpage.get_charbox)
             lines.append(PlacedLine(piece, page_top - centre - size / 2, page_top - centre + size / 2,
-                                    boxes[0][0], size))
+                                    boxes[0][0], size, boxes[-1][2]))
         elif piece.strip() == "":
             lines.append(PlacedLine("", 0.0, 0.0, 0.0, 0.0))
         start = end + 2
@@ -142,7 +148,8 @@ def pdfplumber_pages(data: bytes, name: str) -> list[PdfPage]:
             pages = []
             for page in document.pages:
                 lines = [PlacedLine(_plumber_line_text(line), line["top"], line["bottom"], line["x0"],
-                                    line["chars"][0]["size"] if line.get("chars") else line["bottom"] - line["top"])
+                                    line["chars"][0]["size"] if line.get("chars") else line["bottom"] - line["top"],
+                                    line["x1"])
                          for line in page.extract_text_lines(strip=False)]
                 pages.append(PdfPage(float(page.height), lines))
                 page.close()
@@ -166,15 +173,21 @@ def body_lines(page: PdfPage) -> list[tuple[str, LineLayout]]:
     band = page.height * EDGE_BAND
     inside = [line for line in placed if band <= (line.top + line.bottom) / 2 <= page.height - band]
     pitch = _pitch(inside or placed)
-    keep = set()
-    for k, line in enumerate(placed):
-        centre = (line.top + line.bottom) / 2
-        if band <= centre <= page.height - band or not inside:
-            keep.add(k)
-            continue
-        nearest = min(abs(centre - (b.top + b.bottom) / 2) for b in inside)
-        if nearest <= 1.6 * pitch:
-            keep.add(k)  # the body runs on into the band
+    body_size = statistics.median(line.size for line in inside) if inside else 0.0
+    keep = {k for k, line in enumerate(placed) if band <= (line.top + line.bottom) / 2 <= page.height - band}
+    if not inside:
+        keep = set(range(len(placed)))
+    grew = True
+    while grew:  # the body runs on into the band, line by line; a header or footer stands apart
+        grew = False
+        for k, line in enumerate(placed):
+            if k in keep:
+                continue
+            centre = (line.top + line.bottom) / 2
+            reach = 2.5 * pitch if line.size >= 0.85 * body_size else 1.2 * pitch
+            if any(abs(centre - (placed[j].top + placed[j].bottom) / 2) <= reach for j in keep):
+                keep.add(k)
+                grew = True
     kept = [line for k, line in enumerate(placed) if k in keep]
     margin = _left_margin(kept)
     out = []
@@ -182,7 +195,7 @@ def body_lines(page: PdfPage) -> list[tuple[str, LineLayout]]:
     for line in kept:
         size = line.size or pitch or 10.0
         indent = max(0.0, (line.left - margin) / size) if margin is not None else 0.0
-        gap = previous is not None and (line.top + line.bottom) / 2 - (previous.top + previous.bottom) / 2 > 1.6 * pitch
+        gap = previous is not None and (line.top + line.bottom) / 2 - (previous.top + previous.bottom) / 2 > 1.3 * pitch
         out.append((line.text, LineLayout(round(indent * 2) / 2, gap)))
         previous = line
     return out
@@ -198,10 +211,18 @@ def _pitch(lines: list[PlacedLine]) -> float:
 
 
 def _left_margin(lines: list[PlacedLine]) -> float | None:
-    """The body's left edge: where most lines start (rounded to a point)."""
+    """The body's left edge: the leftmost position several full lines start at (to a point). Not
+    the most common start: on a page of short paragraphs most lines are indented first lines; and
+    only full lines, so that a sidebar or navigation set further left does not count."""
     if not lines:
         return None
+    rights = sorted(line.right for line in lines)
+    right = rights[int(0.9 * (len(rights) - 1))]
+    full = [line for line in lines if line.right >= right - 2 * (line.size or 10.0)] or lines
     counts: dict[int, int] = {}
-    for line in lines:
+    for line in full:
         counts[round(line.left)] = counts.get(round(line.left), 0) + 1
-    return float(max(counts, key=lambda x: (counts[x], -x)))
+    shared = [x for x, n in counts.items() if n >= max(2, 0.05 * len(full))]
+    if not shared:
+        return float(max(counts, key=lambda x: (counts[x], -x)))
+    return float(min(shared))
