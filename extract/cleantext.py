@@ -127,7 +127,8 @@ def _layout_marks_paragraphs(lines: list[_Line]) -> tuple[float | None, bool]:
     indented = sum(1 for line in lines if base + 1 <= line.layout.indent <= base + _PARAGRAPH_INDENT_MAX)
     at_margin = sum(1 for line in lines if line.layout.indent < base + 1)
     gaps = sum(1 for line in lines if line.layout.gap_before)
-    indent_marks = base + 1 if indented >= max(3, 0.02 * len(lines)) and at_margin >= max(2, 0.05 * len(lines)) else None
+    selective = indented >= max(3, 0.02 * len(lines)) and at_margin >= max(2, 0.05 * len(lines))
+    indent_marks = base + 1 if selective else None
     return indent_marks, 0 < gaps <= 0.5 * len(lines)
 
 
