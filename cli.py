@@ -63,18 +63,37 @@ def extract(inputs: tuple[Path, ...], out: Path, engine: str, show: str) -> None
     Example:
         gazettekg extract corpus/gazette-2022-01.pdf --out out/sample --show leads
     """
+    from gazettekg.extract.coverage import coverage, warning
     from gazettekg.extract.jsonl import write_jsonl
 
     done, failed = _extract_all(inputs, engine)
+    for extraction in done:
+        for item in coverage(extraction):
+            if item.thin:
+                click.echo(warning(item, extraction.source.name), err=True)
     if done:
         counts = write_jsonl(done, out)
         if show != "none":
             click.echo(f"{len(done)} input(s) -> {out}: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
+        if show == "summary":
+            _print_documents(done)
         if show == "leads":
             _print_leads(done)
     if failed:
         raise click.ClickException(f"{len(failed)} of {len(inputs)} input(s) failed: "
                                    + ", ".join(str(p) for p in failed))
+
+
+def _print_documents(extractions) -> None:
+    from gazettekg.extract.coverage import coverage
+    from gazettekg.queries.table import render_table
+
+    rows = []
+    for x in extractions:
+        for item in coverage(x):
+            rows.append([item.doc_id, item.title[:30], str(item.tasks), str(item.assignments),
+                         "少" if item.thin else ""])
+    click.echo(render_table(["文件", "标题", "任务", "责任", "提示"], rows))
 
 
 def _print_leads(extractions) -> None:
