@@ -52,8 +52,14 @@ def inside_title_marks(text: str, offset: int, line_start: int) -> bool:
     return prefix.count("《") > prefix.count("》")
 
 
+# How far a span grows at most on each side: a sentence is rarely longer, and text without any
+# stop (a pasted table, a garbled page) must not make each expression scan the whole line.
+_MAX_REACH = 240
+
+
 def span_of(text: str, start: int, end: int, stops: str, lo: int, hi: int) -> tuple[int, int]:
     """Grow ``[start, end)`` to the nearest stop characters on both sides within ``[lo, hi)``."""
+    lo, hi = max(lo, start - _MAX_REACH), min(hi, end + _MAX_REACH)
     s = start
     while s > lo and text[s - 1] not in stops:
         s -= 1

@@ -45,6 +45,7 @@ PUBLICATION_NOTE = re.compile(r"^[（(]此件[^）)]{0,12}[）)]$")
 DECREE_NUMBER = re.compile(r"^[（(]?第\d{1,5}号[）)]?$")
 RECIPIENTS = re.compile(r"^[^。]{2,200}[：:]$")
 _MAX_SENTENCE = 300  # characters a supersession sentence is read back and forth
+_TITLE_MAX = 120  # characters; the longest real titles run to about 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +72,8 @@ def _number(text: str) -> int:
 
 
 def parse_sign_date(text: str) -> str | None:
+    if len(text) > 40:
+        return None
     m = SIGN_DATE.match(half_width(text).replace(" ", ""))
     if not m:
         return None
@@ -83,6 +86,8 @@ def compact(text: str) -> str:
 
 def doc_number(text: str) -> str | None:
     """The 发文字号 a paragraph consists of (outer brackets dropped), else None."""
+    if len(text) > 60:
+        return None
     core = half_width(compact(text))
     if not DOC_NUMBER.match(core):
         return None
@@ -274,6 +279,9 @@ def _single_document(source: SourceText, pars: list[Paragraph]) -> Document:
             and not _ends_title(pars[first].text) and not parse_sign_date(pars[first + 1].text):
         first += 1
     title = compact("".join(p.text for p in pars[: first + 1]))
+    if len(title) > _TITLE_MAX:
+        # No title block: the text opens with running text. Its first words stand for it.
+        title = re.split(r"[。；！？，,]", title, maxsplit=1)[0][:_TITLE_MAX]
     body_first = first + 1
     sig = _signature(pars, 0, len(pars))
     doc = Document(

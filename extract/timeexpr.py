@@ -203,6 +203,9 @@ _ACHIEVED_AFTER = re.compile(
 )
 
 
+_LOOK = 40  # characters a point's surroundings are read on each side
+
+
 def _months_before(day: date, ref: date) -> int:
     return (ref.year - day.year) * 12 + ref.month - day.month
 
@@ -220,10 +223,11 @@ def _points(text: str, context_year: int | None, not_before: date | None = None)
     for m in POINT_RE.finditer(text):
         if not (m["y"] or m["m"] or m["q"] or m["half"]):
             continue
-        if not m["y"] and not (m["d"] or m["part"] or _BY_AFTER.match(text[m.end():])
-                               or _RANGE_JOIN.search(text[:m.start()]) or _LIST_JOIN.search(text[:m.start()])
-                               or (m["m"] and re.match(r"\s*(?:至|到)", text[m.end():]))
-                               or ((m["m"] or m["q"] or m["half"]) and _ACHIEVED_AFTER.match(text[m.end():]))):
+        before, after = text[max(0, m.start() - _LOOK):m.start()], text[m.end():m.end() + _LOOK]
+        if not m["y"] and not (m["d"] or m["part"] or _BY_AFTER.match(after)
+                               or _RANGE_JOIN.search(before) or _LIST_JOIN.search(before)
+                               or (m["m"] and re.match(r"\s*(?:至|到)", after))
+                               or ((m["m"] or m["q"] or m["half"]) and _ACHIEVED_AFTER.match(after))):
             # A bare "3月" in running text is too often not a date at all.
             continue
         p = _resolve(m, year)
@@ -259,18 +263,21 @@ def find_dates(text: str, doc_date: str | date | None = None, plan: PlanPeriod |
     i = 0
     while i < len(points):
         p = points[i]
-        before, after = norm[:p.start], norm[p.end:]
+        # What stands next to the point, within a window: a look at the whole text on each side
+        # would make text without sentence stops quadratic.
+        w0 = max(0, p.start - _LOOK)
+        before, after = norm[w0:p.start], norm[p.end:p.end + _LOOK]
         # A rule's term: 自P1起施行，有效期至P2.
         if i + 1 < len(points) and re.search(r"自\s*$", before) \
                 and _VALID_UNTIL.fullmatch(norm[p.end:points[i + 1].start]):
             q = points[i + 1]
-            out.append(TimeExpr(text[m_start(before):q.end], m_start(before), q.end, "period",
-                                p.first.isoformat(), q.last.isoformat()))
+            start = w0 + m_start(before)
+            out.append(TimeExpr(text[start:q.end], start, q.end, "period", p.first.isoformat(), q.last.isoformat()))
             i += 2
             continue
         if re.search(r"自\s*$", before) and (m := _TAKES_EFFECT.match(after)):
             # A rule's start: 自2020年6月15日起施行 (a period that runs on: no end).
-            start = m_start(before)
+            start = w0 + m_start(before)
             out.append(TimeExpr(text[start:p.end + m.end()], start, p.end + m.end(), "period",
                                 p.first.isoformat(), None))
             i += 1
@@ -287,7 +294,7 @@ def find_dates(text: str, doc_date: str | date | None = None, plan: PlanPeriod |
             continue
         # A span of years: 2021—2025年.
         if not p.has_month and (m := _YEAR_SPAN_BEFORE.search(before)) and int(m[1]) <= p.first.year:
-            out.append(TimeExpr(text[m.start():p.end], m.start(), p.end, "period", f"{m[1]}-01-01",
+            out.append(TimeExpr(text[w0 + m.start():p.end], w0 + m.start(), p.end, "period", f"{m[1]}-01-01",
                                 p.last.isoformat()))
             i += 1
             continue
@@ -295,7 +302,7 @@ def find_dates(text: str, doc_date: str | date | None = None, plan: PlanPeriod |
         if m := _TODAY_BEFORE.search(before):
             if "即日起" in m[0]:
                 start = today.isoformat() if today else None
-                out.append(TimeExpr(text[m.start():p.end], m.start(), p.end, "period", start,
+                out.append(TimeExpr(text[w0 + m.start():p.end], w0 + m.start(), p.end, "period", start,
                                     p.last.isoformat()))
                 i += 1
                 continue
@@ -304,7 +311,7 @@ def find_dates(text: str, doc_date: str | date | None = None, plan: PlanPeriod |
         while i + len(chain) < len(points) and _LIST_JOIN.fullmatch(
                 norm[chain[-1].end:points[i + len(chain)].start]):
             chain.append(points[i + len(chain)])
-        tail_after = norm[chain[-1].end:]
+        tail_after = norm[chain[-1].end:chain[-1].end + _LOOK]
         by = bool(_BY_AFTER.match(tail_after) or _BY_BEFORE.search(before)
                   or p.has_day or p.end_of or re.match(r"\s*(?:底|末)", after)
                   or _ACHIEVED_AFTER.match(after))
