@@ -129,6 +129,8 @@ def split_furniture(lines: Sequence[str]) -> tuple[dict[str, str], list[int]]:
     while i < len(lines):
         line = lines[i]
         pairs = metadata_pairs(line) if len(line) <= 200 else None
+        if pairs is not None and all(field is None for field, _ in pairs) and len(line) > 60:
+            pairs = None  # 来源：… starting a long sentence is text, not the page's source line
         if pairs is not None:
             drop.add(i)
             for k, (field, value) in enumerate(pairs):

@@ -53,7 +53,10 @@ _VERB_INSIDE = re.compile(
 )
 _LIST_SEPARATOR = re.compile(r"、|和|及|以及|与")
 _QUALIFIER = re.compile(r"^(?:各级|地方各级|县级以上(?:地方)?|国务院|中央|省级|市级|县级|同级|各|国家)")
-_LOCALITY = re.compile(r"^(?:[\u4e00-\u9fff]{1,8}?(?:所在|辖区|地))?(?:镇街|乡镇（街道）|乡镇|街道)?的?")
+_LOCALITY = re.compile(
+    r"^(?:[\u4e00-\u9fff]{0,6}?(?:所在|辖区)|[\u4e00-\u9fff]{1,4}?地(?=镇街|乡镇|街道))?"
+    r"(?:镇街|乡镇（街道）|乡镇|街道|区县)?的?"
+)
 _TRAILING = re.compile(r"(?:等(?:有关|相关)?(?:单位|部门|机构|方面)?)$")
 # Bodies a sentence may name without their being made responsible for a task.
 _NOT_RESPONSIBLE = re.compile(
@@ -77,7 +80,7 @@ GOVERNMENT = re.compile(
     r"|^各?(?:镇街|街镇|乡镇|街道|镇（街）|镇人民政府（街道办事处）)$"
 )
 _GOVERNMENT_HEAD = re.compile(
-    r"(?:政府|党委|局|厅|委|办|部|署|院|会|中心|组织|队|所|站|行|总社|办公室|委员会|管委会|领导小组|指挥部|专班|部门|机关)$"
+    r"(?:政府|党委|局|厅|委|办|部|署|院|会|中心|组织|队|所|站|行|处|总社|办公室|委员会|管委会|领导小组|指挥部|专班|部门|机关)$"
 )
 _BACKGROUND = re.compile(
     r"背景|现状|形势|发展环境|发展基础|基本情况|取得的成效|工作成效|指导思想|基本原则|总体要求|目标"
@@ -129,8 +132,11 @@ def _pieces(text: str) -> list[tuple[int, int]]:
     for part in [*re.finditer(r"、", text), None]:
         end = part.start() if part else len(text)
         piece = text[pos:end]
-        if _is_body(_TRAILING.sub("", piece), True):
-            out.append((pos, end))
+        joined = _LIST_SEPARATOR.search(piece)
+        halves = (_unit_token(piece[: joined.start()], False), _unit_token(piece[joined.end():], False)) \
+            if joined else (None, None)
+        if joined and not all(halves) and _unit_token(_TRAILING.sub("", piece), True) is not None:
+            out.append((pos, end))  # 卫生和计生部门: one body, though 和 stands inside its name
         else:
             sub = pos
             for m in _LIST_SEPARATOR.finditer(piece):
@@ -226,6 +232,7 @@ def responsible_mentions(text: str, start: int, end: int) -> list[_Mention]:
             if subject_seen and (with_ := _WITH.search(body_rest)):
                 partners = _leading_list(body_rest[with_.end():], c_base + skip + with_.end())
                 out.extend(_Mention(a, b, "support") for a, b, _ in partners)
+                out.append(_Mention(c_base, c_base, "with"))  # 会同有关部门 names no one, yet marks the lead
             for pattern in (_DUTY, _THROUGH):
                 for m in pattern.finditer(body):
                     group = "list" if m["list"] else "role" if "role" in m.re.groupindex and m["role"] else None
@@ -301,6 +308,8 @@ def _parties(text: str, mentions: list[_Mention]) -> list[Party]:
     parties: list[Party] = []
     seen: set[str] = set()
     for mention in mentions:
+        if mention.role == "with":
+            continue
         name = text[mention.start: mention.end]
         key = _same_body_key(name)
         if key in seen:
@@ -309,7 +318,7 @@ def _parties(text: str, mentions: list[_Mention]) -> list[Party]:
         parties.append(Party(name, "support", ""))
     if not parties:
         return []
-    marked = any(m.role == "support" for m in mentions)
+    marked = any(m.role in ("support", "with") for m in mentions)
     first = parties[0]
     parties[0] = Party(first.surface, "lead", "marked" if marked else "first_listed")
     return parties
