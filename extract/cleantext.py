@@ -127,9 +127,10 @@ def _layout_marks_paragraphs(lines: list[_Line]) -> tuple[float | None, bool]:
     indented = sum(1 for line in lines if base + 1 <= line.layout.indent <= base + _PARAGRAPH_INDENT_MAX)
     at_margin = sum(1 for line in lines if line.layout.indent < base + 1)
     gaps = sum(1 for line in lines if line.layout.gap_before)
+    gap_selective = gaps >= max(3, 0.02 * len(lines)) and len(lines) - gaps >= max(2, 0.05 * len(lines))
     selective = indented >= max(3, 0.02 * len(lines)) and at_margin >= max(2, 0.05 * len(lines))
     indent_marks = base + 1 if selective else None
-    return indent_marks, 0 < gaps <= 0.5 * len(lines)
+    return indent_marks, gap_selective
 
 
 def breaks_paragraph(prev: _Line, nxt: _Line, after: _Line | None, measure: Measure,

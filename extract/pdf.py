@@ -202,11 +202,12 @@ def body_lines(page: PdfPage) -> list[tuple[str, LineLayout]]:
 
 
 def _pitch(lines: list[PlacedLine]) -> float:
-    """The distance between consecutive body lines: the median step down the page."""
+    """The distance between consecutive lines of a paragraph: a low percentile of the steps down the
+    page (not the median: on a page of one-line paragraphs most steps cross a paragraph gap)."""
     centres = sorted((line.top + line.bottom) / 2 for line in lines)
-    steps = [b - a for a, b in itertools.pairwise(centres) if b - a > 0.3 * (lines[0].size or 1)]
+    steps = sorted(b - a for a, b in itertools.pairwise(centres) if b - a > 0.3 * (lines[0].size or 1))
     if steps:
-        return statistics.median(steps)
+        return steps[len(steps) // 4]
     return 1.5 * statistics.median(line.size for line in lines) if lines else 12.0
 
 
