@@ -232,6 +232,7 @@ def find_clauses(text: str, start: int, end: int) -> list[Clause]:
         if parsed:
             clauses.append(Clause(lo, hi, tuple(parsed[0]), tuple(parsed[1])))
     inside = [(lo, hi) for lo, hi in bracketed]
+    lines_found: list[Clause] = []
     pos = start
     for line in text[start:end].split("\n"):
         for m in UNIT_LABEL.finditer(line):
@@ -244,7 +245,25 @@ def find_clauses(text: str, start: int, end: int) -> list[Clause]:
             tail = line[m.start(): stop].rstrip("。；; ")
             parsed = parse_clause(tail)
             if parsed:
-                clauses.append(Clause(at, pos + m.start() + len(tail), tuple(parsed[0]), tuple(parsed[1])))
+                clause = Clause(at, pos + m.start() + len(tail), tuple(parsed[0]), tuple(parsed[1]))
+                previous = lines_found[-1] if lines_found else None
+                if previous is not None and m.start() == 0 and "\n" not in text[previous.end: pos - 1] \
+                        and (previous.start == 0 or text[previous.start - 1] == "\n"):
+                    # 牵头单位：A / 责任单位：B / 完成时限：… on lines of their own: one clause.
+                    clause = _merged(previous, clause)
+                    lines_found[-1] = clause
+                else:
+                    lines_found.append(clause)
             break
         pos += len(line) + 1
-    return sorted(clauses, key=lambda c: c.start)
+    return sorted([*clauses, *lines_found], key=lambda c: c.start)
+
+
+def _merged(first: Clause, second: Clause) -> Clause:
+    """Two clause lines in a row as one clause: the second's first-listed lead supports when the
+    first already names a lead."""
+    has_lead = any(p.role == "lead" for p in first.parties)
+    later = [Party(p.surface, "support", "", p.full) if has_lead and p.role == "lead" and p.lead_basis != "marked"
+             else p for p in second.parties]
+    return Clause(first.start, second.end, tuple(_settle_leads([*first.parties, *later])),
+                  first.implicit + second.implicit)
