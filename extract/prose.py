@@ -26,6 +26,7 @@ from gazettekg.extract.clauses import Clause, Party
 from gazettekg.extract.documents import Paragraph, paragraphs
 from gazettekg.extract.headings import match_heading
 from gazettekg.extract.tasks import Task, first_sentence
+from gazettekg.extract.units import TRAILING_CLAUSE_WORDS
 from gazettekg.records import Document, Section, SourceText
 
 # What follows a subject that is made responsible: a modal, a responsibility verb or the
@@ -57,7 +58,6 @@ _LOCALITY = re.compile(
     r"^(?:[\u4e00-\u9fff]{0,6}?(?:所在|辖区)|[\u4e00-\u9fff]{1,4}?地(?=镇街|乡镇|街道))?"
     r"(?:镇街|乡镇（街道）|乡镇|街道|区县)?的?"
 )
-_TRAILING = re.compile(r"(?:等(?:有关|相关)?(?:单位|部门|机构|方面)?)$")
 # Bodies a sentence may name without their being made responsible for a task.
 _NOT_RESPONSIBLE = re.compile(
     r"^(?:各地|各地区|地区|各有关部门|有关部门|相关部门|各部门|各有关单位|有关单位|相关单位|各单位|国家有关部门|有关方面|"
@@ -96,7 +96,7 @@ class _Mention:
 
 def _unit_token(token: str, in_list: bool) -> str | None:
     """The unit a list item names (qualifiers, places and 等单位 dropped), or None."""
-    token = _TRAILING.sub("", token.strip())
+    token = TRAILING_CLAUSE_WORDS.sub("", token.strip())
     if not token:
         return None
     if _NOT_RESPONSIBLE.search(token):
@@ -125,7 +125,7 @@ def _is_body(name: str, in_list: bool = False) -> bool:
 
 def _pieces(text: str) -> list[tuple[int, int]]:
     """Items of a list: cut at 、, and at 和/及/与 where the whole is no single body (卫生和计生部门 is)."""
-    if GOVERNMENT.match(_TRAILING.sub("", text)):
+    if GOVERNMENT.match(TRAILING_CLAUSE_WORDS.sub("", text)):
         return [(0, len(text))]  # 县、乡人民政府: levels of one kind of body
     out = []
     pos = 0
@@ -135,7 +135,7 @@ def _pieces(text: str) -> list[tuple[int, int]]:
         joined = _LIST_SEPARATOR.search(piece)
         halves = (_unit_token(piece[: joined.start()], False), _unit_token(piece[joined.end():], False)) \
             if joined else (None, None)
-        if joined and not all(halves) and _unit_token(_TRAILING.sub("", piece), True) is not None:
+        if joined and not all(halves) and _unit_token(TRAILING_CLAUSE_WORDS.sub("", piece), True) is not None:
             out.append((pos, end))  # 卫生和计生部门: one body, though 和 stands inside its name
         else:
             sub = pos
@@ -154,11 +154,11 @@ def _list_units(text: str, base: int) -> list[tuple[int, int, str]] | None:
     A qualifier on the first of several items qualifies them all and is dropped (各级卫生计生、综治).
     """
     pieces = _pieces(text)
-    many = len(pieces) > 1 or bool(_TRAILING.search(text))
+    many = len(pieces) > 1 or bool(TRAILING_CLAUSE_WORDS.search(text))
     out = []
     for k, (a, b) in enumerate(pieces):
         raw = text[a:b]
-        if not raw.strip() or _VERB_INSIDE.search(_TRAILING.sub("", raw)):
+        if not raw.strip() or _VERB_INSIDE.search(TRAILING_CLAUSE_WORDS.sub("", raw)):
             return None
         if k == 0 and len(pieces) > 1 and (q := _QUALIFIER.match(raw)) and FIELD_UNIT.match(raw[q.end():]) \
                 and not raw.endswith(("部门", "机关", "组织", "机构")):
@@ -166,7 +166,7 @@ def _list_units(text: str, base: int) -> list[tuple[int, int, str]] | None:
             raw = text[a:b]
         name = _unit_token(raw, many)
         if name is None:
-            if _NOT_RESPONSIBLE.search(_TRAILING.sub("", raw.strip())):
+            if _NOT_RESPONSIBLE.search(TRAILING_CLAUSE_WORDS.sub("", raw.strip())):
                 continue
             return None
         offset = raw.find(name)

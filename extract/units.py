@@ -18,7 +18,7 @@ from gazettekg.extract.brackets import split_top_level
 
 GROUP_DEFINITION = re.compile(r"（以下(?:统称|简称)[^）]{1,20}）$")
 _LEADING = re.compile(r"^(?:由|请|和|及|以及|会同|并|与)(?=\S{2})")
-_TRAILING = re.compile(
+TRAILING_CLAUSE_WORDS = re.compile(
     r"(?:等(?:有关|相关|其他|其它)?(?:部门|单位|机构|方面)?|按(?:照)?(?:各自)?职责(?:分工)?|分别|共同|具体)+$"
 )
 _LEVEL = re.compile(r"^(?:省|市|县|区|州|盟|旗)(?!场|民|级|县|州|区|域|直)")
@@ -39,7 +39,7 @@ def clean_name(item: str) -> str:
     previous = None
     while previous != item:
         previous = item
-        item = _TRAILING.sub("", item).strip()
+        item = TRAILING_CLAUSE_WORDS.sub("", item).strip()
     return item
 
 
