@@ -129,7 +129,7 @@ def print_table(title: str, report: dict, errors: list[str]) -> None:
 
 def layout_variants(eval_set: EvalSet, folder: Path) -> dict[str, list[Path]]:
     """Every text and PDF layout (corpus.layouts) of each input's clean text."""
-    from gazettekg.corpus.layouts import write_pdf_variants, write_text_variants
+    from gazettekg.corpus.layouts import write_format_variants, write_pdf_variants, write_text_variants
     from gazettekg.extract.cleantext import clean_pages
     from gazettekg.extract.pages import read_pages
 
@@ -137,7 +137,8 @@ def layout_variants(eval_set: EvalSet, folder: Path) -> dict[str, list[Path]]:
     for path in eval_set.inputs:
         source = clean_pages(read_pages(path), path.name)
         text = "\n".join(f"{k}：{v}" for k, v in _metadata_lines(source.metadata)) + "\n" + source.text
-        written = {**write_text_variants(text, folder, path.stem), **write_pdf_variants(text, folder, path.stem)}
+        written = {**write_text_variants(text, folder, path.stem), **write_pdf_variants(text, folder, path.stem),
+                   **write_format_variants(text, folder, path.stem)}
         for name, variant in written.items():
             variants.setdefault(name, []).append(variant)
     return variants

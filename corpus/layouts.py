@@ -8,6 +8,7 @@ indentation and running header/footer. Extraction must give the same facts for e
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -184,3 +185,151 @@ def write_pdf_variants(clean_text: str, folder: Path, stem: str) -> dict[str, Pa
         render_paragraphs_pdf(paragraphs_of(clean_text), path, layout)
         out[name] = path
     return out
+
+
+# ---- web page and Word ------------------------------------------------------------------------
+
+_META_ROWS = (("索 引 号", "000000000/2022-00001", "主题分类", "综合政务"),
+              ("发文机关", "{issuer}", "成文日期", "{date}"),
+              ("标　　题", "{title}", "", ""),
+              ("发文字号", "{number}", "发布日期", "{published}"))
+
+
+def to_html(paragraphs: list[str], metadata: dict[str, str] | None = None) -> str:
+    """Paragraphs as a saved government web page: site navigation, a gov.cn metadata table, the
+    article (TAB lines as a table), share and print links, a footer."""
+    import html as escape
+
+    metadata = {"issuer": "", "date": "", "title": "", "number": "", "published": "2022-01-20", **(metadata or {})}
+    cells = "".join(
+        "<tr>" + "".join(f"<td><b>{escape.escape(k)}：</b></td><td>{escape.escape(v.format(**metadata))}</td>"
+                         for k, v in ((a, b), (c, d)) if k) + "</tr>"
+        for a, b, c, d in _META_ROWS)
+    body: list[str] = []
+    table: list[str] = []
+    for paragraph in [*paragraphs, ""]:
+        if "\t" in paragraph:
+            table.append("<tr>" + "".join(f"<td><p>{escape.escape(c)}</p></td>" for c in paragraph.split("\t"))
+                         + "</tr>")
+            continue
+        if table:
+            body.append("<table border=\"1\">" + "".join(table) + "</table>")
+            table = []
+        if paragraph:
+            body.append(f"<p style=\"text-indent:2em\">{escape.escape(paragraph)}</p>")
+    return (
+        "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>政策文件</title>"
+        "<script>var x = '<p>不是正文</p>';</script><style>p{margin:0}</style></head><body>"
+        "<div class=\"header\"><div class=\"nav\"><a href=\"/\">首页</a> <a href=\"/zc\">政策</a> "
+        "<a href=\"/hd\">互动</a></div></div>"
+        "<div class=\"crumb\">当前位置：首页 &gt; 政务公开 &gt; 政策文件</div>"
+        f"<div class=\"wrap\"><table class=\"xxgk\">{cells}</table>"
+        "<div class=\"pages-date\">2022-01-20 10:30 来源：市政府办公厅</div>"
+        "<div class=\"font\">【字体：<a>大</a> <a>中</a> <a>小</a>】</div>"
+        f"<div class=\"pages_content\" id=\"UCAP-CONTENT\">{''.join(body)}</div>"
+        "<div class=\"share\">分享到：微信 微博</div><div>扫一扫在手机打开当前页</div>"
+        "<div class=\"print\">【打印本页】 【关闭窗口】</div></div>"
+        "<div class=\"footer\">版权所有：某某市人民政府办公厅 ICP备05000000号</div></body></html>"
+    )
+
+
+_LEVEL_FORMATS = {  # heading level -> (number format, label pattern) of a Word list
+    "chapter": ("chineseCounting", "%1、"),
+    "section": ("chineseCounting", "（%1）"),
+    "item": ("decimal", "%1．"),
+    "subitem": ("decimal", "（%1）"),
+    "article": ("chineseCounting", "第%1条 "),
+}
+
+
+def write_docx(paragraphs: list[str], dest: Path) -> None:
+    """Paragraphs as a Word file whose headings (一、 （一） 1． （1） 第X条) are automatic numbering,
+    as Word writes them: the number lives in numbering.xml, not in the text. TAB lines make a table."""
+    import docx
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    from gazettekg.extract.headings import match_heading
+    from gazettekg.extract.numbers import parse_chinese_numeral
+
+    document = docx.Document()
+    numbering = document.part.numbering_part.element
+    abstract_ids: dict[str, int] = {}
+    for k, (level, (fmt, text)) in enumerate(_LEVEL_FORMATS.items()):
+        abstract = OxmlElement("w:abstractNum")
+        abstract.set(qn("w:abstractNumId"), str(100 + k))
+        lvl = OxmlElement("w:lvl")
+        lvl.set(qn("w:ilvl"), "0")
+        for tag, value in (("w:start", "1"), ("w:numFmt", fmt), ("w:lvlText", text)):
+            element = OxmlElement(tag)
+            element.set(qn("w:val"), value)
+            lvl.append(element)
+        abstract.append(lvl)
+        numbering.insert(k, abstract)
+        abstract_ids[level] = 100 + k
+    counters: dict[str, int] = {}
+    instances: dict[str, int] = {}
+    next_num = [500]
+
+    def num_for(level: str, number: int) -> int:
+        if counters.get(level, 0) + 1 != number or level not in instances:
+            num = OxmlElement("w:num")
+            num.set(qn("w:numId"), str(next_num[0]))
+            abstract = OxmlElement("w:abstractNumId")
+            abstract.set(qn("w:val"), str(abstract_ids[level]))
+            num.append(abstract)
+            override = OxmlElement("w:lvlOverride")
+            override.set(qn("w:ilvl"), "0")
+            start = OxmlElement("w:startOverride")
+            start.set(qn("w:val"), str(number))
+            override.append(start)
+            num.append(override)
+            numbering.append(num)
+            instances[level] = next_num[0]
+            next_num[0] += 1
+        counters[level] = number
+        return instances[level]
+
+    rows: list[list[str]] = []
+    for paragraph in [*paragraphs, ""]:
+        if "\t" in paragraph:
+            rows.append(paragraph.split("\t"))
+            continue
+        if rows:
+            table = document.add_table(rows=len(rows), cols=max(len(r) for r in rows))
+            for r, row in enumerate(rows):
+                for c, cell in enumerate(row):
+                    table.cell(r, c).text = cell
+            rows = []
+        if not paragraph:
+            continue
+        found = match_heading(paragraph)
+        label = paragraph[: found[2]] if found else ""
+        digits = "".join(ch for ch in label if ch.isdigit())
+        core = re.sub(r"[（）()、．.第条\s]", "", label)
+        if found and found[0] in _LEVEL_FORMATS and (digits or core):
+            number = int(digits) if digits else parse_chinese_numeral(core)
+            p = document.add_paragraph(paragraph[found[2]:])
+            num_pr = OxmlElement("w:numPr")
+            ilvl = OxmlElement("w:ilvl")
+            ilvl.set(qn("w:val"), "0")
+            num_id = OxmlElement("w:numId")
+            num_id.set(qn("w:val"), str(num_for(found[0], number)))
+            num_pr.append(ilvl)
+            num_pr.append(num_id)
+            p._p.get_or_add_pPr().append(num_pr)
+        else:
+            document.add_paragraph(paragraph)
+    document.save(str(dest))
+
+
+def write_format_variants(clean_text: str, folder: Path, stem: str,
+                          metadata: dict[str, str] | None = None) -> dict[str, Path]:
+    """The document as a saved web page and as a Word file with automatic numbering."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paragraphs = paragraphs_of(clean_text)
+    html_path = folder / f"{stem}.html"
+    html_path.write_text(to_html(paragraphs, metadata), encoding="utf-8")
+    docx_path = folder / f"{stem}.docx"
+    write_docx(paragraphs, docx_path)
+    return {"html": html_path, "docx": docx_path}

@@ -21,7 +21,9 @@ from pathlib import Path
 from gazettekg.extract.charfold import fold_characters
 from gazettekg.extract.errors import InputError
 from gazettekg.extract.markdown import looks_like_markdown, markdown_to_text
-from gazettekg.extract.pdf import EDGE_BAND, PdfPage, body_lines, pdfium_pages, pdfplumber_pages
+from gazettekg.extract.pdf import EDGE_BAND, PdfPage, PlacedLine, body_lines, pdfium_pages, pdfplumber_pages
+from gazettekg.extract.webpage import html_lines, looks_like_html
+from gazettekg.extract.word import convert_with_libreoffice, docx_lines
 from gazettekg.records import LineLayout, Page
 
 ENGINES = ("pdfium", "pdfplumber")
@@ -65,10 +67,12 @@ _PRINT_FURNITURE = re.compile(
 def read_pages(path: Path, engine: str = "pdfium") -> list[Page]:
     """Read a gazette file into its pages of body text, running headers and footers removed.
 
-    A file is a PDF when it starts with the ``%PDF`` magic bytes, otherwise UTF-8 or GB18030 text.
-    ``engine`` chooses the PDF text layer reader: ``"pdfium"`` (fast) or ``"pdfplumber"``; both
-    give the same pages. Pages with no body text are left out, so numbers may skip. Raises
-    InputError for a file that is empty, corrupt, truncated, encrypted, scanned or not text.
+    The format is read from the content, not the name: a PDF (``%PDF``), a Word file (a zip
+    holding word/document.xml; .doc and .wps through LibreOffice), an OFD (a zip holding OFD.xml),
+    a saved web page (HTML), Markdown, or plain text (UTF-8, else GB18030). ``engine`` chooses the
+    PDF text layer reader: ``"pdfium"`` (fast) or ``"pdfplumber"``; both give the same pages.
+    Pages with no body text are left out, so numbers may skip. Raises InputError for a file that
+    is empty, corrupt, truncated, encrypted, scanned or not text.
     """
     if engine not in ENGINES:
         raise ValueError(f"unknown PDF engine {engine!r}; choose one of {', '.join(ENGINES)}")
@@ -82,13 +86,56 @@ def read_pages(path: Path, engine: str = "pdfium") -> list[Page]:
     if is_pdf(data):
         reader = pdfium_pages if engine == "pdfium" else pdfplumber_pages
         return _pdf_pages(reader(data, name), name)
+    if data[:4] == b"PK\x03\x04":
+        return _zip_pages(data, name)
+    if data[:8] == OLE_MAGIC:  # a .doc or .wps (Word 97 / WPS): LibreOffice makes it a .docx
+        suffix = Path(path).suffix.lower() if Path(path).suffix.lower() in (".doc", ".wps") else ".doc"
+        return _lines_pages(docx_lines(convert_with_libreoffice(data, name, suffix), name))
     text = decode_text(data, name)
+    if looks_like_html(text):
+        return _lines_pages(html_lines(text, name))
     if looks_like_markdown(text):
         text = markdown_to_text(text)
     pages = text_pages(text)
     if not pages:
         raise InputError(name, "empty file (nothing but page headers and footers)")
     return pages
+
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def _zip_pages(data: bytes, name: str) -> list[Page]:
+    """A zip container: a Word file (.docx) or an OFD."""
+    import io
+    import zipfile
+
+    try:
+        members = {info.filename.lower() for info in zipfile.ZipFile(io.BytesIO(data)).infolist()}
+    except (zipfile.BadZipFile, ValueError) as error:
+        raise InputError(name, f"corrupt zip container (not a readable .docx or .ofd: {error})") from error
+    if "word/document.xml" in members:
+        return _lines_pages(docx_lines(data, name))
+    if "ofd.xml" in members:
+        from gazettekg.extract.ofd import ofd_pages
+
+        return _placed_pages(ofd_pages(data, name))
+    raise InputError(name, "a zip archive that is neither a Word file (.docx) nor an OFD")
+
+
+def _placed_pages(pages: list[tuple[int, list[tuple[str, float, float, float, float]]]]) -> list[Page]:
+    """Pages of positioned lines (an OFD's text layer), read like a PDF's: by position."""
+    placed = []
+    for _, lines in pages:
+        height = max((bottom for _, _, bottom, _, _ in lines), default=0.0) * 1.1 or 1.0
+        placed.append(PdfPage(height, [PlacedLine(text, top, bottom, left, bottom - top, right)
+                                       for text, top, bottom, left, right in lines]))
+    return _pdf_pages(placed, "")
+
+
+def _lines_pages(lines: list[str]) -> list[Page]:
+    """One page of lines as a reader gives them, "" between paragraphs."""
+    return _clean_pages([(1, lines)])
 
 
 def is_pdf(data: bytes) -> bool:
@@ -301,8 +348,13 @@ def _running_lines(pages: Iterable[list[str]], edge: int = 2) -> set[str]:
 def read_issue_title(path: Path) -> str | None:
     """The gazette issue named in the running header of a file (PDF top band or text), if any."""
     data = Path(path).read_bytes()
+    if data[:4] == b"PK\x03\x04" or data[:8] == OLE_MAGIC:
+        return None  # Word and OFD files carry no running header to name the issue
     if not is_pdf(data):
-        return issue_title(decode_text(data, str(path)).splitlines()[:400])
+        try:
+            return issue_title(decode_text(data, str(path)).splitlines()[:400])
+        except InputError:
+            return None
     import pypdfium2 as pdfium
 
     try:

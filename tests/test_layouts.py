@@ -3,7 +3,8 @@
 Each document of the sample issue and of the development set is re-laid-out (corpus/layouts.py):
 indented with 　　 or spaces, wrapped at 20/30/33/45/80 characters, one line a paragraph with CRLF,
 inside web-page furniture, and as PDFs with other margins, type size, indentation and running
-header/footer. Every variant must give the same documents, tasks, units and roles.
+header/footer, and as a saved web page and a Word file with automatic numbering. Every variant must
+give the same documents, tasks, units and roles.
 """
 
 from __future__ import annotations
@@ -12,7 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from gazettekg.corpus.layouts import PDF_LAYOUTS, TEXT_LAYOUTS, write_pdf_variants, write_text_variants
+from gazettekg.corpus.layouts import (
+    PDF_LAYOUTS,
+    TEXT_LAYOUTS,
+    write_format_variants,
+    write_pdf_variants,
+    write_text_variants,
+)
 from gazettekg.extract.cleantext import clean_pages
 from gazettekg.extract.pages import read_pages
 from gazettekg.extract.pipeline import extract_file
@@ -42,11 +49,12 @@ def document(request, tmp_path_factory):
     path = request.param
     folder = tmp_path_factory.mktemp(path.stem[:20])
     text = relaid_text(path)
-    variants = {**write_text_variants(text, folder, "v"), **write_pdf_variants(text, folder, "v")}
+    variants = {**write_text_variants(text, folder, "v"), **write_pdf_variants(text, folder, "v"),
+                **write_format_variants(text, folder, "v")}
     return path, variants
 
 
-@pytest.mark.parametrize("layout", [*TEXT_LAYOUTS, *PDF_LAYOUTS])
+@pytest.mark.parametrize("layout", [*TEXT_LAYOUTS, *PDF_LAYOUTS, "html", "docx"])
 def test_every_layout_gives_the_same_facts(document, layout):
     original, variants = document
     expected_documents, expected_assignments = facts(original)
