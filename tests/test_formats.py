@@ -68,7 +68,8 @@ def test_a_word_table_gives_one_task_per_row(tmp_path):
 
 
 def test_the_metadata_table_of_a_web_page_fills_the_documents_fields(tmp_path):
-    body = ["某某市数字政府建设工作方案", "一、重点任务", "（一）建设政务服务平台。整合业务系统。（责任单位：市大数据局）"]
+    body = ["某某市数字政府建设工作方案", "一、重点任务",
+            "（一）建设政务服务平台。整合业务系统。（责任单位：市大数据局）"]
     page = tmp_path / "page.html"
     page.write_text(to_html(body, {"number": "某政办发〔2023〕8号", "date": "2023年04月10日",
                                    "issuer": "某某市人民政府办公室", "title": "某某市数字政府建设工作方案"}),
@@ -91,8 +92,8 @@ def test_word_numbering_is_rendered_as_printed(tmp_path):
     write_docx(["一、总体要求", "（一）指导思想。坚持系统观念。", "（二）工作目标。", "1．建成平台。", "2．完善制度。",
                 "二、重点任务", "（一）加强建设。", "1．推进共享。"], path)
     lines = [line for line in docx_lines(path.read_bytes(), "numbered.docx") if line]
-    assert lines == ["一、总体要求", "（一）指导思想。坚持系统观念。", "（二）工作目标。", "1．建成平台。", "2．完善制度。",
-                     "二、重点任务", "（一）加强建设。", "1．推进共享。"]
+    assert lines == ["一、总体要求", "（一）指导思想。坚持系统观念。", "（二）工作目标。", "1．建成平台。",
+                     "2．完善制度。", "二、重点任务", "（一）加强建设。", "1．推进共享。"]
 
 
 @pytest.mark.parametrize(("n", "printed"), [(1, "一"), (10, "十"), (11, "十一"), (20, "二十"), (35, "三十五"),
