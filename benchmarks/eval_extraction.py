@@ -82,6 +82,16 @@ def score(eval_set: EvalSet, pred: Path) -> dict:
     report = s.score_all(eval_set.gold, pred, aliases)
     docs = [g["doc"] for g in s.load_jsonl(eval_set.gold / "documents.jsonl")]
     report["by_doc"] = {d: s.summary(s.score_all(eval_set.gold, pred, aliases, only=d)) for d in docs}
+    local_targets = DATA / eval_set.name / "gold" / "targets.jsonl"
+    if "targets" not in report and local_targets.exists():
+        # The shared gold has no goals for this set; this project's annotation of them is scored.
+        gold, predicted = s.load_jsonl(local_targets), s.load_jsonl(pred / "targets.jsonl")
+        report["targets"] = s.score_targets(gold, predicted)
+        for d, summary in report["by_doc"].items():
+            only = [g for g in gold if g["doc"] == d]
+            if only:
+                summary["targets_f1"] = s.score_targets(
+                    only, [p for p in predicted if s.same_doc(p.get("doc", ""), d)])["f1"]
     return report
 
 

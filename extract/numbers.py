@@ -88,11 +88,12 @@ MAGNITUDES = "万亿千百"
 TIME_UNITS = ("个工作日", "工作日", "个月", "学时", "小时", "分钟", "年", "月", "周", "天", "日", "秒")
 # Base units, longest first so that 元/人 wins over 元 and 个百分点 over 个.
 BASE_UNITS = tuple(sorted((
-    "个百分点", "百分点", "元/人", "元/吨", "元/亩", "人次", "千瓦时", "千瓦", "兆瓦", "平方米", "平方公里",
+    "个百分点", "百分点", "元/人", "元/吨", "元/亩", "吨/日", "吨/天", "吨/年", "立方米/日",
+    "人次", "千瓦时", "千瓦", "兆瓦", "平方米", "平方公里",
     "立方米", "公顷", "公里", "千米", "千克", "公斤", "吨", "亩", "米", "元", "人", "名", "个", "所", "项",
     "门", "家", "种", "户", "座", "条", "辆", "台", "套", "张", "间", "床", "次", "批", "册", "件", "篇",
     "部", "支", "处", "片", "场", "倍", "岁", "级", "只", "头", "株", "棵", "份", "包", "块", "栋", "幢",
-    "宗", "笔", "起", "例", "位", "期", "届", "轮", "节", "课时", "单位", "%", "‰",
+    "宗", "笔", "起", "例", "位", "期", "届", "轮", "节", "课时", "单位", "组", "兆", "%", "‰",
     *TIME_UNITS,
 ), key=len, reverse=True))
 
@@ -103,8 +104,18 @@ _NUM_RE = r"\d+(?:[ ,]\d{3})*(?:\.\d+)?"
 _RANGE_SEP = r"[—–\-~－至到]{1,2}"
 QUANTITY_RE = re.compile(
     rf"(?<![\d.])(?P<value>{_NUM_RE})\s*(?:(?P<sep>{_RANGE_SEP})\s*(?P<value_max>{_NUM_RE}))?"
-    rf"\s*(?P<unit>{_UNIT_RE})"
+    rf"\s*(?P<over>余|多)?\s*(?P<unit>{_UNIT_RE})"
 )
+# Counted things a number in Chinese characters may measure (百个, 千家, 万名, 不少于一场).  Units
+# that make set phrases with numerals (一批, 一件事, 一张网, 十四五期间) are left out on purpose.
+_CN_COUNT_UNITS = ("个", "家", "名", "所", "项", "座", "辆", "台", "套", "场", "户", "处", "组", "人", "兆",
+                   "门", "种", "条")
+CN_QUANTITY_RE = re.compile(
+    r"(?P<value>[一二两三四五六七八九十百千万亿零〇]+)(?P<unit>" + "|".join(_CN_COUNT_UNITS) + ")"
+)
+# A numeral glued to the word before it is part of that word: 统一, 第一, 唯一, 逐一.
+_CN_WORD_BEFORE = "第统唯逐同单每周初之其"
+_COMPARATOR_BEFORE = re.compile(r"(?:不少于|不低于|至少|最少|不超过|超过|达到|达)\s*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +127,10 @@ class Quantity:
     unit: str  # magnitude included: "万个", "亿元", "%"
     start: int
     end: int
+    over: bool = False  # "80余辆", "200多家": more than the number printed
+
+    def shifted(self, offset: int) -> Quantity:
+        return Quantity(self.value, self.value_max, self.unit, self.start + offset, self.end + offset, self.over)
 
     @property
     def number(self) -> Decimal:
@@ -127,8 +142,9 @@ class Quantity:
         return self.unit.lstrip(MAGNITUDES) in TIME_UNITS
 
 
-def find_quantities(text: str) -> list[Quantity]:
-    """Every Arabic-digit number followed by a unit, with ranges joined (``15—20 项``).
+def find_quantities(text: str, chinese: bool = False) -> list[Quantity]:
+    """Every Arabic-digit number followed by a unit, with ranges joined (``15—20 项``); with
+    ``chinese``, also counts written in characters (``百个`` 100 个, ``万名`` 1 万名, ``千兆`` 1000 兆).
 
     ``text`` may hold full-width digits; offsets refer to ``text`` itself.
     """
@@ -138,7 +154,44 @@ def find_quantities(text: str) -> list[Quantity]:
         unit = re.sub(r"\s", "", m["unit"])
         found.append(Quantity(number_as_printed(m["value"]),
                               number_as_printed(m["value_max"]) if m["value_max"] else None,
-                              unit, m.start(), m.end()))
+                              unit, m.start(), m.end(), bool(m["over"])))
+    if chinese:
+        found.extend(_chinese_quantities(norm))
+        found.sort(key=lambda q: q.start)
+    return found
+
+
+def _chinese_quantities(text: str) -> list[Quantity]:
+    """Counts in characters, kept only where they cannot be part of a word or a set phrase:
+    the numeral holds a magnitude (百个, 二十家, 万名) or a comparator governs it (不少于一场);
+    not 统一/第一, not 千家万户/一户一档 (a numeral right after), not inside quotes (“五个一”)."""
+    found: list[Quantity] = []
+    for m in CN_QUANTITY_RE.finditer(text):
+        numeral, unit = m["value"], m["unit"]
+        before = text[m.start() - 1] if m.start() else " "
+        after = text[m.end()] if m.end() < len(text) else " "
+        if before in _CN_WORD_BEFORE or after in CN_NUMERAL_CHARS or before == "“" or after == "”":
+            continue
+        if before in _CN_COUNT_UNITS and m.start() >= 2 and text[m.start() - 2] in CN_NUMERAL_CHARS:
+            continue  # the second half of a set phrase: 千家万户, 百城千县
+        if numeral in ("万", "亿") and before in "（(":
+            continue  # a unit label: 累计数（万户）
+        if before.isdigit() or before in ". ":
+            continue  # the magnitude of a number in digits: 5.4 万个
+        if unit == "兆" and "\u4e00" <= after <= "\u9fff" and after not in "到进至入以":
+            continue  # a kind of network, not a bandwidth to reach: 千兆光网, 千兆升级
+        governed = _COMPARATOR_BEFORE.search(text[max(0, m.start() - 4):m.start()])
+        if not re.search("[十百千万亿]", numeral) and not governed:
+            continue
+        # 万 and 亿 at the end stay with the unit, as they do after digits (1 万名, 2 亿元).
+        magnitude = ""
+        while numeral and numeral[-1] in "万亿" and len(magnitude) < 1:
+            magnitude, numeral = numeral[-1], numeral[:-1]
+        try:
+            value = parse_chinese_numeral(numeral) if numeral else 1
+        except ValueError:
+            continue
+        found.append(Quantity(str(value), None, magnitude + unit, m.start(), m.end()))
     return found
 
 

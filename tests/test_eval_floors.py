@@ -37,9 +37,19 @@ def sets():
     return evaluation.eval_sets()
 
 
+_REPORTS: dict[str, tuple[dict, list[str]]] = {}
+
+
+def evaluated(sets, name: str) -> tuple[dict, list[str]]:
+    """Each set is extracted and scored once for all the floors on it."""
+    if name not in _REPORTS:
+        _REPORTS[name] = evaluation.evaluate(sets[name])
+    return _REPORTS[name]
+
+
 @pytest.mark.parametrize("name", list(FLOORS))
 def test_extraction_scores_at_least_the_floors(sets, name):
-    report, errors = evaluation.evaluate(sets[name])
+    report, errors = evaluated(sets, name)
     assert errors == []
     f1, lead, fields, deadlines, lowest = FLOORS[name]
     total = evaluation.headline(report)
@@ -50,3 +60,14 @@ def test_extraction_scores_at_least_the_floors(sets, name):
         assert total["deadlines_f1"] >= deadlines
     per_document = [s["pairs_f1"] for s in report["by_doc"].values() if s.get("pairs_f1") is not None]
     assert min(per_document) >= lowest
+
+
+# set: targets F1.  prov is held down by 宝山's 附件3, an indicator table flattened to one cell a line
+# with two header rows and merged cells (137 of its 378 goals), which is not read.
+TARGET_FLOORS = {"sample": 1.0, "dev": 0.95, "prov": 0.75, "central": 0.95}
+
+
+@pytest.mark.parametrize("name", list(TARGET_FLOORS))
+def test_targets_score_at_least_the_floors(sets, name):
+    report, _ = evaluated(sets, name)
+    assert report["targets"]["f1"] >= TARGET_FLOORS[name]

@@ -134,3 +134,40 @@ def test_ranges(a, b, dash):
     lo, hi = sorted((a, b))
     (q,) = find_quantities(f"新增{lo}{dash}{hi}所学校")
     assert (q.value, q.value_max, q.unit) == (str(lo), str(hi), "所")
+
+
+@given(st.integers(min_value=10, max_value=9999).filter(lambda n: len(to_chinese(n)) > 1),
+       st.sampled_from(["个", "家", "名", "所", "项"]))
+def test_counts_written_in_characters(n, unit):
+    (q,) = find_quantities(f"到年底，建成{to_chinese(n)}{unit}示范单位。", chinese=True)
+    assert (q.value, q.unit) == (str(n), unit)
+
+
+@given(st.integers(min_value=1, max_value=99))
+def test_wan_and_yi_stay_with_the_unit_as_after_digits(n):
+    (q,) = find_quantities(f"集聚{to_chinese(n)}万名人才", chinese=True)
+    assert (q.value, q.unit) == (str(n), "万名")
+    (q,) = find_quantities("集聚万名人才", chinese=True)
+    assert (q.value, q.unit) == ("1", "万名")
+
+
+@pytest.mark.parametrize("text", [
+    "惠及千家万户", "统一个人信息", "落实“五个一”要求", "建立一户一档", "建设一个平台", "推进千兆光网建设",
+    "累计数（万户）",
+])
+def test_numerals_inside_words_and_set_phrases_are_not_counts(text):
+    assert find_quantities(text, chinese=True) == []
+
+
+def test_digits_with_a_magnitude_are_read_once():
+    assert [(q.value, q.unit) for q in find_quantities("学位数 5.4 万个", chinese=True)] == [("5.4", "万个")]
+
+
+def test_a_count_in_characters_governed_by_a_comparator():
+    (q,) = find_quantities("各单位全年不少于一场", chinese=True)
+    assert (q.value, q.unit) == ("1", "场")
+
+
+def test_more_than_the_number_printed():
+    (q,) = find_quantities("配置湿垃圾车辆80余辆")
+    assert (q.value, q.unit, q.over) == ("80", "辆", True)

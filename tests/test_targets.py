@@ -113,3 +113,51 @@ def test_province_goals_without_history_conditions_or_durations():
         ("65", "%", ">=", 2025), ("12000", "个", "=", 2025), ("5.5", "%", "<=", 2025), ("100", "%", "=", 2025)]
     last = targets[-1]
     assert (last.subject, last.indicator) == ("各设区市燃气经营企业", "完成安全评估")
+
+
+
+NOTICE = """某省人民政府办公厅关于印发某省社区建设行动方案的通知
+某政办发〔2026〕3号
+各市人民政府，省政府各部门：
+现将《某省社区建设行动方案》印发给你们，请认真贯彻执行。
+某省人民政府办公厅
+2026年3月1日
+某省社区建设行动方案
+一、总体目标
+到2028年，建成百个特色社区，培育千家标杆企业，集聚万名创新创业人才。2026年，先行培育10个示范社区。
+全省货物贸易、对外投资和实际利用外资分别占比达30%、20%和10%以上。
+二、重点任务
+（一）社区建设。本方案所称微型团队是指成员一般不超过10人的创业团队。每年发放不超过5000万元服务券，\
+同一企业每年兑付金额不超过100万元。（责任单位：省商务厅）
+（二）设施配置。每户配置1组投放桶，每村配置1辆专用收集车，完成规范的收运车辆配置80余辆。（责任单位：省住房城乡建设厅）
+附件
+2026年街镇目标任务分解表
+甲镇
+绿色账户推进100%全覆盖，创建达标小区累计61个。服务点累计79个。分类量29.53吨/日。
+"""
+
+
+def extracted(text: str):
+    from gazettekg.extract.pipeline import extract_source
+    from gazettekg.records import SourceText
+
+    return extract_source(SourceText("notice.txt", text), "test")
+
+
+def test_goals_in_characters_lists_and_not_definitions_or_money_caps():
+    result = extracted(NOTICE)
+    targets = [t for t in result.targets if not t.where.startswith("附件")]
+    assert [(t.value, t.unit, t.comparator, t.target_year) for t in targets] == [
+        ("100", "个", "=", 2028), ("1000", "家", "=", 2028), ("1", "万名", "=", 2028), ("10", "个", "=", 2026),
+        ("30", "%", ">=", 2028), ("20", "%", ">=", 2028), ("10", "%", ">=", 2028),
+        ("1", "组", "=", 2028), ("1", "辆", "=", 2028), ("80", "辆", ">", 2028),
+    ]
+    shares = targets[4:7]
+    assert {t.provenance.quote for t in shares} == {"全省货物贸易、对外投资和实际利用外资分别占比达30%、20%和10%以上"}
+    assert [(r.value, r.unit, r.comparator) for r in result.rules] == [("5000", "万元", "<="), ("100", "万元", "<=")]
+
+
+def test_every_number_of_a_goal_table_is_a_goal():
+    result = extracted(NOTICE)
+    table = [t for t in result.targets if t.where.startswith("附件")]
+    assert [(t.value, t.unit) for t in table] == [("100", "%"), ("61", "个"), ("79", "个"), ("29.53", "吨/日")]
