@@ -5,7 +5,8 @@
     python benchmarks/eval_extraction.py --layouts dev   # and every layout variant of each document
 
 Sets live in tests/data/eval/ (the sample's gold, the development set and the real PDFs from
-../shared/eval, and further real documents annotated for this project: prov, central, tables);
+../shared/eval, and further real documents annotated for this project: prov, central, tables, and targets2, six
+plans annotated for their goals alone by someone who never saw the goal reader);
 ../shared/eval/ is used instead when it sits beside the checkout. Scores come from the team's own
 scorer (score.py), run on the JSON Lines that `gazettekg extract` writes.
 """
@@ -33,11 +34,11 @@ class EvalSet:
 
 
 def eval_sets() -> dict[str, EvalSet]:
-    """The sets with gold, by name: sample, dev, dev-pdf, prov, central, tables."""
+    """The sets with gold, by name: sample, dev, dev-pdf, prov, central, tables, targets2 (goals only)."""
     sets = {}
     sample = ROOT / "corpus" / "gazette-2022-01.txt"
     sets["sample"] = EvalSet("sample", [sample], SHARED / "gold" if (SHARED / "gold").is_dir() else DATA / "sample")
-    for name in ("dev", "dev-pdf", "prov", "central", "tables"):
+    for name in ("dev", "dev-pdf", "prov", "central", "tables", "targets2"):
         shared = SHARED / name
         folder = shared if name in ("dev", "dev-pdf") and (shared / "gold").is_dir() else DATA / name
         raw = folder / "raw" if (folder / "raw").is_dir() else folder

@@ -1,6 +1,6 @@
 """Documents -> heading trees, after GB/T 9704 numbering.
 
-Levels, outermost first: 附件N (annex), 第X章 (part), 一、 (chapter), （一） (section),
+Levels, outermost first: 附件N (annex), 第X章/第X部分/第X篇 (part), 一、 (chapter), （一） (section),
 1． (item), （1） (subitem); 第X条 (article) sits under 第X章 or the document; 专栏N
 (box) nests under whatever is open. A heading is recognised only at the start
 of a paragraph. Its title is the heading text without the number, cut at the
@@ -17,7 +17,8 @@ from gazettekg.records import Document, Section, SourceText
 CN_NUM = "一二三四五六七八九十百零〇"
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("annex", re.compile(r"^附件\s*(?P<n>\d*)\s*$")),
-    ("part", re.compile(rf"^第(?P<n>[{CN_NUM}]+)章\s*")),
+    # Plans group their chapters in parts: 第一章, 第一部分：发展基础, 第一篇.
+    ("part", re.compile(rf"^第(?P<n>[{CN_NUM}]+)(?P<word>章|部分|篇|编)[\s：:]*")),
     ("article", re.compile(rf"^第(?P<n>[{CN_NUM}]+)条\s*")),
     ("box", re.compile(r"^专栏\s*(?P<n>\d+)\s*")),
     ("chapter", re.compile(rf"^(?P<n>[{CN_NUM}]+)、\s*")),
@@ -29,9 +30,9 @@ RANK = {"annex": 0, "part": 1, "chapter": 2, "article": 2, "section": 3, "item":
 TITLE_STOP = re.compile(r"[。；！？]|[：:]\s*$")
 
 
-def _label(level: str, n: str) -> str:
+def _label(level: str, n: str, word: str = "章") -> str:
     return {
-        "annex": f"附件{n}", "part": f"第{n}章", "article": f"第{n}条", "box": f"专栏{n}",
+        "annex": f"附件{n}", "part": f"第{n}{word}", "article": f"第{n}条", "box": f"专栏{n}",
         "chapter": n, "section": f"（{n}）", "item": n, "subitem": f"（{n}）",
     }[level]
 
@@ -41,7 +42,7 @@ def match_heading(text: str) -> tuple[str, str, int] | None:
     for level, pattern in PATTERNS:
         m = pattern.match(text)
         if m:
-            return level, _label(level, m["n"]), m.end()
+            return level, _label(level, m["n"], m.groupdict().get("word") or "章"), m.end()
     return None
 
 
@@ -56,7 +57,7 @@ def _number_value(label: str) -> int:
     digits = re.sub(r"\D", "", label)
     if digits:
         return int(digits)
-    core = re.sub(r"[（）第条章、]", "", label)
+    core = re.sub(r"[（）第条章篇编、]|部分", "", label)
     values = {c: i for i, c in enumerate("零一二三四五六七八九", 0)}
     if "十" in core:
         tens, _, ones = core.partition("十")

@@ -15,153 +15,31 @@ Two readers:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from gazettekg.extract.deadlines import BACKGROUND_TITLE, deepest_section, span_of
+from gazettekg.extract.indicators import indicator_table_targets
 from gazettekg.extract.numbers import (
     Quantity,
     comparator_around,
     find_quantities,
     half_width,
     hedge_in,
-    number_as_printed,
 )
 from gazettekg.extract.timeexpr import PlanPeriod, find_plan_periods, find_time_exprs, plan_period
 from gazettekg.records import Document, Provenance, Rule, Section, SourceText, Target
 
-HARD_STOPS = "，。；！？：\n"
-SENTENCE_STOPS = "。；！？\n"
-
-# ---- indicator tables -----------------------------------------------------------------
-
-ATTRIBUTES = ("预期性", "约束性")
-_YEAR_COL = re.compile(r"(\d{4})\s*年")
-_CELL = re.compile(r"^(?P<cmp>[<>≥≤]|不低于|不少于|不超过|超过)?[〔\[(（]?(?P<num>\d+(?:\.\d+)?)[〕\])）]?"
-                   r"(?P<unit>%|‰)?(?P<after>以上|以下|左右|以内)?$")
-_LABEL_UNIT = re.compile(r"[（(](?P<unit>[^（）()]{1,6})[）)]\s*$")
-_UNIT_TOKEN = re.compile(r"[%‰]|[万亿千百]?(?:元|人|个|所|项|家|吨|亩|公里|千米|平方米|户|床|张|年|岁|人次|千瓦|"
-                         r"个百分点|元/人|元/吨)")
-_SUBROW = re.compile(r"^(?:其中|含)[：:]\s*")
-_CELL_CMP = {">": ">", "<": "<", "≥": ">=", "≤": "<=", "不低于": ">=", "不少于": ">=", "不超过": "<=",
-             "超过": ">", "以上": ">=", "以下": "<=", "以内": "<=", "左右": "approx"}
-
-
-@dataclass(frozen=True, slots=True)
-class IndicatorTable:
-    """An indicator table: where its header is and which columns hold which years."""
-
-    header_start: int
-    header_end: int
-    baseline_year: int | None
-    target_year: int | None
-    has_attribute: bool
-
-
-def table_header(line: str) -> IndicatorTable | None:
-    """The header row of an indicator table, e.g. ``分 类 指 标 2020年 2025年 属性``."""
-    norm = half_width(line)
-    years = [int(y) for y in _YEAR_COL.findall(norm)]
-    compact = re.sub(r"\s", "", norm)
-    if len(years) >= 2 and (("指标" in compact) or "属性" in compact or len(compact) < 40):
-        return IndicatorTable(0, len(line), years[0], years[-1], "属性" in compact)
-    if "指标" in compact and re.search(r"目标值?|规划值|预期值", compact) and len(compact) < 60:
-        return IndicatorTable(0, len(line), None, None, "属性" in compact)
-    return None
-
-
-@dataclass(frozen=True, slots=True)
-class TableRow:
-    label: str
-    unit: str
-    cells: list[tuple[str, str]]  # (number as printed, comparator)
-    attribute: str | None
-
-
-def parse_row(line: str) -> TableRow | None:
-    """``毛入园率（%） 90.3 ＞93 预期性`` -> label, unit, [(90.3, =), (93, >)], 预期性."""
-    tokens = half_width(line).split()
-    attribute = None
-    if tokens and tokens[-1] in ATTRIBUTES:
-        attribute = tokens.pop()
-    cells: list[tuple[str, str]] = []
-    while tokens:
-        m = _CELL.match(tokens[-1])
-        if not m:
-            break
-        cells.insert(0, (number_as_printed(m["num"]), _CELL_CMP.get(m["cmp"] or m["after"] or "", "=")))
-        tokens.pop()
-    if not cells or not tokens:
-        return None
-    unit = ""
-    if len(tokens) >= 2 and _UNIT_TOKEN.fullmatch(tokens[-1]):
-        unit = tokens.pop()  # a 单位 column: "地区生产总值 亿元 11000 16000"
-    label = "".join(tokens)
-    if not unit and (m := _LABEL_UNIT.search(label)):
-        unit, label = m["unit"], label[:m.start()]
-    return TableRow(label, unit, cells, attribute)
-
-
-def table_targets(source: SourceText, doc: Document, lo: int, hi: int) -> tuple[list[Target], set[int]]:
-    """Targets read from the indicator tables between ``lo`` and ``hi``; also the line offsets
-    they occupy, so that the prose reader leaves those lines alone."""
-    text = source.text
-    targets: list[Target] = []
-    used: set[int] = set()
-    table: IndicatorTable | None = None
-    parent: TableRow | None = None
-    in_subrows = False
-    pos = lo
-    while pos < hi:
-        nl = text.find("\n", pos, hi)
-        end = hi if nl == -1 else nl
-        line, start = text[pos:end], pos
-        pos = end + 1
-        header = table_header(line)
-        if header:
-            table, parent, in_subrows = header, None, False
-            used.add(start)
-            continue
-        if table is None:
-            continue
-        row = parse_row(line)
-        if row is None:
-            compact = re.sub(r"\s", "", line)
-            if not compact or (len(compact) <= 12 and not re.search(r"[。；，]", compact)):
-                used.add(start)  # a category line (学前教育)
-                parent, in_subrows = None, False
-                continue
-            table = None  # prose again: the table is over
-            continue
-        used.add(start)
-        label, unit = row.label, row.unit
-        is_sub = bool(_SUBROW.match(label))
-        label = _SUBROW.sub("", label)
-        if is_sub or (in_subrows and parent and unit in ("", parent.unit)):
-            in_subrows = True
-            indicator = f"{parent.label}（{label}）" if parent else label
-            unit = unit or (parent.unit if parent else "")
-        else:
-            parent, in_subrows = TableRow(label, unit, row.cells, row.attribute), False
-            indicator = label
-        value, comparator = row.cells[-1]
-        baseline = row.cells[0][0] if len(row.cells) >= 2 else None
-        section = deepest_section(doc, start)
-        where = section.path if section else ""
-        targets.append(Target(
-            doc_id=doc.doc_id, where=where, indicator=indicator, subject="", value=value, value_max=None,
-            unit=unit, comparator=comparator, baseline=baseline,
-            baseline_year=table.baseline_year if baseline is not None else None,
-            target_year=table.target_year, attribute=row.attribute, hedge=None,
-            provenance=Provenance.of(source, doc.doc_id, where, start, end),
-        ))
-    return targets, used
-
+HARD_STOPS = "，。；;！？：\n"
+SENTENCE_STOPS = "。；;！？\n"
 
 # ---- prose -----------------------------------------------------------------------------
 
-# Money handed out or a limit imposed by a rule: not a goal.
-RULE_CONTEXT = re.compile(r"奖补|补助|补贴|贴息|资助|罚款|处以(?![上下内])|费率|利率|原则上|至少各|予以|给予|额度|最高|"
-                          r"按[^，。；]{0,12}比例")
+# Money handed out or a penalty: never a goal.
+SUBSIDY = re.compile(r"奖补|补助|补贴|贴息|资助|罚款|处以(?![上下内])|予以|给予|原则上|至少各")
+# An award is money handed out when it is counted in money (奖励5万元), a goal otherwise (获得科技奖励15项).
+AWARD = re.compile(r"奖励")
+# A limit a rule imposes (最高500万元, 贴息期, 费率); with 不低于/超过 the same words state a floor the
+# government commits to (信贷额度不低于50亿元), which is a goal.
+CAP = re.compile(r"费率|利率|额度|最高|按[^，。；]{0,12}比例")
 # Per-head amounts are rules when they are money (每人补助500元) and goals otherwise (每村配置1辆).
 PER_HEAD = re.compile(r"每[个家户人名所次村]")
 # Verbs and phrases that make a number a goal when they govern it.
@@ -170,7 +48,7 @@ GOAL_BEFORE = re.compile(
     r"建设|建成|建好|建强|新建|改建|扩建|新增|增加|培育|培养|打造|创建|争创|引进|开发|选派|评选|遴选|支持|入选|"
     r"获得|设立|完成|实现|覆盖|认定|推出|组建|布局|招收|培训|资助|吸引|落户|提高|提升|增长|降低|下降|减少|"
     r"发放|投放|建立|形成|扶持|改造|配备|创成|达标|规模|发布|实施|面向|推动|联通|接入|配置|设置|配齐|扩容|举办|"
-    r"组织|开展|推进|带动|累计|目标|修复|成立"
+    r"组织|开展|推进|带动|累计|目标|修复|成立|启动|开工|续建"
 )
 # A section whose title says it sets goals (目标任务分解表, 工作指标): every number in it is one.
 GOAL_SECTION = re.compile(r"目标|指标")
@@ -181,6 +59,8 @@ GOAL_AFTER = re.compile(r"^[^，。；、]{0,24}?(?:完成|实现|开展|进行|
 PAST = re.compile(r"截至|截止|现有|目前|已经|已达|十三五|上年|去年|同比|历年|此前")
 # A verb of making right before the number: "打造60个以上的…基地" is a goal, not a condition.
 MAKE_BEFORE = re.compile(r"(?:打造|建设|建成|新建|培育|创建|新增|将)\s*$")
+# A team or model written as a sum: “1名团长+3名创业导师+N名志愿者”, “1+3+N”.
+FORMULA = re.compile(r"[\dN]\s*\+|\+\s*[\dN]|[名个人]\+")
 # A number inside a definition: "OPC是指由…微型团队（一般不超过10人）创办的…".
 DEFINITION = re.compile(r"是指|指的是|系指|一般不(?:超过|少于|低于|高于|多于)")
 # A number inside a condition: "20 万人口以上的区县", "建筑高度大于 100 米的".
@@ -211,6 +91,28 @@ def _segment(text: str, q: Quantity, others: list[Quantity], cs: int, ce: int) -
 
 
 _LIST_JOIN = re.compile(r"^\s*(?:、|和|及|与|，)\s*$")
+
+
+def _list_comparator(text: str, q: Quantity, quantities: list[Quantity], cs: int) -> str | None:
+    """The comparator written before the first item of a short list that ``q`` ends (A和B, A、B)."""
+    before = [o for o in quantities if cs <= o.start and o.end <= q.start]
+    if not before:
+        return None
+    first = before[-1]
+    between = text[first.end:q.start]
+    if len(between) > 12 or not re.search(r"[、和及与]", between) or re.search(r"[，,；;]", between):
+        return None
+    shared = comparator_around(text, first.start, first.end)
+    return shared if shared in (">=", ">", "<=") and comparator_around(text, first.end, first.end) == "=" else None
+
+
+def _qualifies_next(text: str, q: Quantity, quantities: list[Quantity], ce: int) -> bool:
+    """``培育营收超1000万元OPC100家以上``: a money figure after 超/过 that describes the things counted
+    by the next number of its clause is a qualifier, not a goal."""
+    if not q.unit.endswith("元") or not re.search(r"[超过逾]\s*$", text[max(0, q.start - 2):q.start]):
+        return False
+    following = [o for o in quantities if q.end <= o.start < ce]
+    return bool(following) and not re.search(r"[、，和及与]", text[q.end:following[0].start])
 
 
 def _respectively(text: str, q: Quantity, quantities: list[Quantity], cs: int) -> list[Quantity] | None:
@@ -323,7 +225,7 @@ def find_targets(source: SourceText, doc: Document) -> tuple[list[Target], list[
     plan = plan_period(doc.title, doc.notice_title)
     document_year = _document_year(text, doc, plan)
     lo = doc.body_start if doc.body_start > doc.start else doc.start
-    targets, table_lines = table_targets(source, doc, lo, doc.end)
+    targets, table_lines = indicator_table_targets(source, doc, lo, doc.end)
     rules: list[Rule] = []
     background = [s for s in doc.walk() if BACKGROUND_TITLE.search(s.title or "")]
     titles = {re.sub(r"\s", "", t) for t in (doc.title, doc.notice_title) if t}
@@ -360,21 +262,29 @@ def find_targets(source: SourceText, doc: Document) -> tuple[list[Target], list[
             section = deepest_section(doc, q.start)
             where = section.path if section else ""
             after = text[q.end:ce]
-            if (RULE_CONTEXT.search(clause) or (q.is_time and comparator in ("<=", "<", ">=") and "期" in clause)
+            if (SUBSIDY.search(clause) or (CAP.search(clause) and comparator not in (">=", ">"))
+                    or (AWARD.search(clause) and q.unit.endswith("元"))
+                    or (q.is_time and comparator in ("<=", "<", ">=") and "期" in clause)
                     or (q.unit.endswith("元") and (comparator in ("<=", "<") or PER_HEAD.search(clause)))):
                 rules.append(Rule(doc.doc_id, where, clause.strip(), q.value, q.unit, comparator,
                                   Provenance.of(source, doc.doc_id, where, *_strip(text, cs, ce))))
                 continue
-            if q.is_time or q.unit in ("级",):
-                continue
+            if (q.is_time and "天数" not in text[cs:q.start]) or q.unit in ("级",):
+                continue  # a duration; but 优良天数达到300天 counts days as its measure
             made = MAKE_BEFORE.search(text[cs:q.start])
-            if (CONDITION_AFTER.match(after.lstrip()) and not made) or (
+            # "40%以上的面积达到…要求" is a share that must reach something, not a condition.
+            share_reaching = q.unit == "%" and GOAL_AFTER.match(after.lstrip())
+            if (CONDITION_AFTER.match(after.lstrip()) and not made and not share_reaching) or (
                     CONDITION_BEFORE.search(text[cs:q.start]) and re.match(r"^[^，。；]{0,4}的", after)):
                 continue
             if PAST.search(text[ss:q.start]) or DEFINITION.search(text[ss:q.start]):
                 continue
+            if _qualifies_next(text, q, abs_q, ce) or FORMULA.search(clause):
+                continue  # a qualifier, or a part of a formula: “1名团长+3名创业导师+N名志愿者”
             ts, te = _segment(text, q, abs_q, cs, ce)
             indicator_subject = None
+            if comparator == "=" and (shared := _list_comparator(text, q, abs_q, cs)):
+                comparator = shared  # 不少于40块户外广告和500块户外招牌: the 不少于 governs the list
             if listed := _respectively(text, q, abs_q, cs):
                 # 货物贸易、对外投资和实际利用外资分别占比达30%、20%和10%: one clause, one goal per item,
                 # and a 以上 that closes the list qualifies every item.

@@ -99,3 +99,23 @@ def test_signing_dates_in_arabic_and_chinese_numerals():
     assert parse_sign_date("2021 年 11 月 10 日") == "2021-11-10"
     assert parse_sign_date("二〇二一年十二月三十一日") == "2021-12-31"
     assert parse_sign_date("2021年11月") is None
+
+
+PARTS = """某区“十五五”规划
+第一部分：发展基础
+一、“十四五”规划执行情况
+全区新建绿地90.87万平方米。
+第二部分：发展目标
+一、总体目标
+到2030年，新建绿地35万平方米。
+二、主要指标
+第三部分 主要任务
+一、绿化建设
+"""
+
+
+def test_parts_of_a_plan_open_their_own_numbering():
+    (doc,) = documents(PARTS)
+    paths = [s.path for s in doc.walk()]
+    assert paths == ["第一部分", "第一部分.一", "第二部分", "第二部分.一", "第二部分.二", "第三部分", "第三部分.一"]
+    assert [s.title for s in doc.sections] == ["发展基础", "发展目标", "主要任务"]

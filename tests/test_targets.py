@@ -1,6 +1,7 @@
 """Targets and rules on real excerpts of the sample and on small documents in other styles."""
 
-from gazettekg.extract.targets import find_targets, parse_row
+from gazettekg.extract.indicators import parse_row
+from gazettekg.extract.targets import find_targets
 
 from .test_deadlines import make_doc
 
@@ -161,3 +162,68 @@ def test_every_number_of_a_goal_table_is_a_goal():
     result = extracted(NOTICE)
     table = [t for t in result.targets if t.where.startswith("附件")]
     assert [(t.value, t.unit) for t in table] == [("100", "%"), ("61", "个"), ("79", "个"), ("29.53", "吨/日")]
+
+
+FLAT_TABLE = """某区绿化“十五五”规划
+第一部分：发展基础
+“十四五”期间，全区新建绿地90.87万平方米。
+第二部分：发展目标和主要指标
+表1 主要指标表
+板块
+序号
+指标名称
+属性
+单位
+“十四五”现状
+“十五五”目标
+绿化
+1
+新建绿地
+约束性
+万平方米
+90.87
+35
+其中公园绿地
+58.46
+17.5
+2
+绿化覆盖率
+约束性
+%
+31.46
+31.5
+环卫
+3
+新能源环卫车辆占比
+预期性
+%
+/
+70以上
+第三部分：主要任务
+"""
+
+
+def test_an_indicator_table_flattened_one_cell_a_line():
+    source, doc = make_doc(FLAT_TABLE, date="2026-01-10", title="某区绿化“十五五”规划")
+    targets, _ = find_targets(source, doc)
+    assert [(t.indicator, t.value, t.unit, t.comparator, t.baseline, t.baseline_year, t.target_year, t.attribute)
+            for t in targets] == [
+        ("新建绿地", "35", "万平方米", "=", "90.87", 2025, 2030, "约束性"),
+        ("新建绿地（公园绿地）", "17.5", "万平方米", "=", "58.46", 2025, 2030, "约束性"),
+        ("绿化覆盖率", "31.5", "%", "=", "31.46", 2025, 2030, "约束性"),
+        ("新能源环卫车辆占比", "70", "%", ">=", None, None, 2030, "预期性"),
+    ]
+    assert targets[0].provenance.quote.split() == ["1", "新建绿地", "约束性", "万平方米", "90.87", "35"]
+
+
+def test_flattened_table_rows_match_the_same_table_one_row_a_line():
+    lines = FLAT_TABLE.splitlines()
+    header = lines.index("板块")
+    one_row = "\n".join([*lines[:header], "序号 指标名称 属性 单位 “十四五”现状 “十五五”目标",
+                          "1 新建绿地 约束性 万平方米 90.87 35", "其中：公园绿地 58.46 17.5",
+                          "2 绿化覆盖率 约束性 % 31.46 31.5", "3 新能源环卫车辆占比 预期性 % / 70以上",
+                          "第三部分：主要任务"])
+    flat, _ = find_targets(*make_doc(FLAT_TABLE, date="2026-01-10", title="某区绿化“十五五”规划"))
+    rows, _ = find_targets(*make_doc(one_row, date="2026-01-10", title="某区绿化“十五五”规划"))
+    facts = [[(t.value, t.unit, t.comparator, t.baseline, t.target_year) for t in ts] for ts in (flat, rows)]
+    assert facts[0] == facts[1]

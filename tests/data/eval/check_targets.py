@@ -14,7 +14,7 @@ For every record:
 - `unit`, when not null, occurs in the quote (NFKC, so ％ = %) or, for a table cell, in the text;
   when the value is printed with 万/亿 right after it, the unit starts with that magnitude;
 - `comparator` is one of = > >= <= approx and agrees with the words around the value
-  (>= 以上/不低于/不少于/至少, > 超过/突破/高于/＞/余, <= 不超过/不高于/最高/以下/以内, approx 左右/约);
+  (>= 以上/不低于/不少于/至少, > 超过/超/突破/高于/＞/余, <= 不超过/不高于/最高/以下/以内, approx 左右/约);
 - `hedge` is 力争 or 争取 and one of them occurs in the sentence of the quote (the sample gold
   writes 力争 for a sentence with 争取); `attribute` (预期性/约束性) in the text;
 - years are integers printed in the text; no record is repeated.
@@ -30,7 +30,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 FIELDS = ['doc', 'where', 'indicator', 'subject', 'value', 'value_max', 'unit', 'comparator',
           'baseline', 'baseline_year', 'target_year', 'attribute', 'hedge', 'quote']
 COMPARATORS = {'=', '>', '>=', '<=', 'approx'}
-WORDS_BEFORE = {'>=': ('不低于', '不少于', '至少'), '>': ('超过', '突破', '高于', '＞', '>'),
+WORDS_BEFORE = {'>=': ('不低于', '不少于', '至少'), '>': ('超过', '突破', '高于', '＞', '>', '超'),
                 '<=': ('不超过', '不高于', '最高', '不多于'), 'approx': ('约',)}
 WORDS_AFTER = {'>=': ('以上', '及以上'), '>': ('余',), '<=': ('以下', '以内'), 'approx': ('左右',)}
 CN_DIGIT = {'零': 0, '〇': 0, '一': 1, '二': 2, '两': 2, '三': 3, '四': 4, '五': 5, '六': 6, '七': 7,
