@@ -325,11 +325,15 @@ def write_docx(paragraphs: list[str], dest: Path) -> None:
 
 def write_format_variants(clean_text: str, folder: Path, stem: str,
                           metadata: dict[str, str] | None = None) -> dict[str, Path]:
-    """The document as a saved web page and as a Word file with automatic numbering."""
+    """The document as a saved web page, as a Word file with automatic numbering and as an OFD."""
+    from gazettekg.corpus.make_ofd import write_ofd
+
     folder.mkdir(parents=True, exist_ok=True)
     paragraphs = paragraphs_of(clean_text)
     html_path = folder / f"{stem}.html"
     html_path.write_text(to_html(paragraphs, metadata), encoding="utf-8")
     docx_path = folder / f"{stem}.docx"
     write_docx(paragraphs, docx_path)
-    return {"html": html_path, "docx": docx_path}
+    ofd_path = folder / f"{stem}.ofd"
+    write_ofd(paragraphs, ofd_path)
+    return {"html": html_path, "docx": docx_path, "ofd": ofd_path}

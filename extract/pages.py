@@ -117,19 +117,17 @@ def _zip_pages(data: bytes, name: str) -> list[Page]:
     if "word/document.xml" in members:
         return _lines_pages(docx_lines(data, name))
     if "ofd.xml" in members:
-        from gazettekg.extract.ofd import ofd_pages
+        from gazettekg.extract.ofd import read_ofd
 
-        return _placed_pages(ofd_pages(data, name))
+        return _placed_pages([(page.height, page.lines) for page in read_ofd(data, name)])
     raise InputError(name, "a zip archive that is neither a Word file (.docx) nor an OFD")
 
 
-def _placed_pages(pages: list[tuple[int, list[tuple[str, float, float, float, float]]]]) -> list[Page]:
-    """Pages of positioned lines (an OFD's text layer), read like a PDF's: by position."""
-    placed = []
-    for _, lines in pages:
-        height = max((bottom for _, _, bottom, _, _ in lines), default=0.0) * 1.1 or 1.0
-        placed.append(PdfPage(height, [PlacedLine(text, top, bottom, left, bottom - top, right)
-                                       for text, top, bottom, left, right in lines]))
+def _placed_pages(pages: list[tuple[float, list[tuple[str, float, float, float, float]]]]) -> list[Page]:
+    """Pages of positioned lines (an OFD's text layer: page height, then (text, top, bottom, left,
+    right) in points), read like a PDF's: by position."""
+    placed = [PdfPage(height, [PlacedLine(text, top, bottom, left, bottom - top, right)
+                               for text, top, bottom, left, right in lines]) for height, lines in pages]
     return _pdf_pages(placed, "")
 
 

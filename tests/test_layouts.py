@@ -3,7 +3,7 @@
 Each document of the sample issue and of the development set is re-laid-out (corpus/layouts.py):
 indented with 　　 or spaces, wrapped at 20/30/33/45/80 characters, one line a paragraph with CRLF,
 inside web-page furniture, and as PDFs with other margins, type size, indentation and running
-header/footer, and as a saved web page and a Word file with automatic numbering. Every variant must
+header/footer, and as a saved web page, a Word file with automatic numbering and an OFD. Every variant must
 give the same documents, tasks, units and roles.
 """
 
@@ -54,7 +54,7 @@ def document(request, tmp_path_factory):
     return path, variants
 
 
-@pytest.mark.parametrize("layout", [*TEXT_LAYOUTS, *PDF_LAYOUTS, "html", "docx"])
+@pytest.mark.parametrize("layout", [*TEXT_LAYOUTS, *PDF_LAYOUTS, "html", "docx", "ofd"])
 def test_every_layout_gives_the_same_facts(document, layout):
     original, variants = document
     expected_documents, expected_assignments = facts(original)
