@@ -191,6 +191,16 @@ class Resolver:
     jurisdiction: str = ""
     local: dict[str, str] = field(default_factory=dict)  # document-defined alias -> agency id
     created: dict[str, Agency] = field(default_factory=dict)
+    # Answers that depend on the registry and on ``local`` only, kept while ``local`` stays the same
+    # size (aliases are only ever added): readers ask about the same few names thousands of times.
+    memo: dict[tuple[str, str, int], object] = field(default_factory=dict, repr=False, compare=False)
+
+    def remembered(self, kind: str, key: str, compute):
+        """``compute()``, computed once per (kind, key) for the aliases defined so far."""
+        slot = (kind, key, len(self.local))
+        if slot not in self.memo:
+            self.memo[slot] = compute()
+        return self.memo[slot]
 
     def define(self, alias: str, referent: str) -> str:
         """A document's own definition: "X（以下简称Y）" makes Y mean X here."""

@@ -15,6 +15,7 @@ from datetime import date
 
 from gazettekg.extract.documents import paragraphs
 from gazettekg.extract.numbers import half_width
+from gazettekg.extract.sectionindex import section_index
 from gazettekg.extract.tables import find_tables, table_tasks
 from gazettekg.extract.timeexpr import PlanPeriod, TimeExpr, find_time_exprs, plan_period
 from gazettekg.records import Deadline, Document, Provenance, Section, SourceText
@@ -39,11 +40,7 @@ def background_sections(doc: Document) -> list[Section]:
 
 def deepest_section(doc: Document, offset: int) -> Section | None:
     """The innermost heading node whose span holds ``offset``."""
-    best = None
-    for s in doc.walk():
-        if s.start <= offset < s.end and (best is None or s.end - s.start <= best.end - best.start):
-            best = s
-    return best
+    return section_index(doc).deepest(offset)
 
 
 def inside_title_marks(text: str, offset: int, line_start: int) -> bool:

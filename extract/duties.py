@@ -188,6 +188,10 @@ def _local_alias(key: str, resolver: Resolver) -> bool:
 def actor_kind(name: str, resolver: Resolver) -> str | None:
     """"specific" for a body named or shaped as one, "generic" for a class of bodies, else None."""
     key = normalize(name)
+    return resolver.remembered("actor_kind", key, lambda: _actor_kind(key, resolver))
+
+
+def _actor_kind(key: str, resolver: Resolver) -> str | None:
     if not 2 <= len(key) <= MAX_NAME or key.count("（") != key.count("）"):
         return None
     if _local_alias(key, resolver) or (key not in resolver.local and resolver.known(key)):

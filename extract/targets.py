@@ -25,6 +25,7 @@ from gazettekg.extract.numbers import (
     half_width,
     hedge_in,
 )
+from gazettekg.extract.sectionindex import section_index
 from gazettekg.extract.timeexpr import PlanPeriod, find_plan_periods, find_time_exprs, plan_period
 from gazettekg.records import Document, Provenance, Rule, Section, SourceText, Target
 
@@ -174,7 +175,7 @@ def _target_year_of(q_start: int, sentence_start: int, sentence_exprs, clause_ex
 
 
 def _in_goal_section(doc: Document, pos: int) -> bool:
-    return any(s.start <= pos < s.end and GOAL_SECTION.search(s.title or "") for s in doc.walk())
+    return any(GOAL_SECTION.search(s.title or "") for s in section_index(doc).enclosing(pos))
 
 
 _TITLE_YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
@@ -200,8 +201,7 @@ def _section_year(text: str, section: Section | None, doc: Document, plan: PlanP
     for t in find_time_exprs(text[section.start:body_end], doc.date, plan):
         if t.kind == "by" and t.date_end:
             return int(t.date_end[:4])
-    enclosing = sorted((s for s in doc.walk() if s.start <= section.start < s.end), key=lambda s: -s.start)
-    for s in enclosing:
+    for s in section_index(doc).enclosing(section.start):
         if m := _TITLE_YEAR.search(s.title or ""):
             return int(m[1])
     return None
