@@ -151,32 +151,53 @@ def row_table_targets(source: SourceText, doc: Document, lo: int, hi: int) -> tu
     table: IndicatorTable | None = None
     parent: TableRow | None = None
     in_subrows = False
-    for start, end in _lines(text, lo, hi):
-        line = text[start:end]
+    for line_start, line_end in _lines(text, lo, hi):
+        line = text[line_start:line_end]
         header = table_header(line)
         if header:
             table, parent, in_subrows = header, None, False
-            used.add(start)
+            used.add(line_start)
             continue
         if table is None:
             continue
-        row = parse_row(line)
-        if row is None:
-            compact = re.sub(r"\s", "", line)
-            if not compact or (len(compact) <= 12 and not re.search(r"[。；，]", compact)):
-                used.add(start)  # a category line (学前教育)
-                parent, in_subrows = None, False
-                continue
-            table = None  # prose again: the table is over
-            continue
-        used.add(start)
-        if _is_sub_row(row, parent, in_subrows):
-            in_subrows = True
-            targets.append(_row_target(source, doc, table, row, parent, start, end))
-        else:
-            parent, in_subrows = row, False
-            targets.append(_row_target(source, doc, table, row, None, start, end))
+        for start, end in _row_spans(text, line_start, line_end, table):
+            row = parse_row(text[start:end])
+            if row is None:
+                compact = re.sub(r"\s", "", text[start:end])
+                if not compact or (len(compact) <= 12 and not re.search(r"[。；，]", compact)):
+                    used.add(line_start)  # a category line (学前教育)
+                    parent, in_subrows = None, False
+                    continue
+                table = None  # prose again: the table is over
+                break
+            used.add(line_start)
+            if _is_sub_row(row, parent, in_subrows):
+                in_subrows = True
+                targets.append(_row_target(source, doc, table, row, parent, start, end))
+            else:
+                parent, in_subrows = row, False
+                targets.append(_row_target(source, doc, table, row, None, start, end))
     return targets, used
+
+
+_ATTRIBUTE_END = re.compile("|".join(ATTRIBUTES))
+
+
+def _row_spans(text: str, start: int, end: int, table: IndicatorTable) -> list[tuple[int, int]]:
+    """The rows of one line: the line itself, or, where a narrow hard wrap ran rows together
+    (``在园幼儿数（万人） 100.8 110 预期性毛入园率（%） 90.3 ＞93 预期性``), each run up to its 属性 cell."""
+    if not table.has_attribute:
+        return [(start, end)]
+    cuts = [m.end() for m in _ATTRIBUTE_END.finditer(text, start, end)]
+    if len(cuts) < 2 and not (cuts and text[cuts[0]:end].strip()):
+        return [(start, end)]
+    spans, s = [], start
+    for cut in cuts:
+        spans.append((s, cut))
+        s = cut
+    if text[s:end].strip():
+        spans.append((s, end))  # a category glued on after the last row (高中阶段教育)
+    return spans
 
 
 # ---- one cell a line -------------------------------------------------------------------

@@ -4,7 +4,7 @@ Each document of the sample issue and of the development set is re-laid-out (cor
 indented with 　　 or spaces, wrapped at 20/30/33/45/80 characters, one line a paragraph with CRLF,
 inside web-page furniture, and as PDFs with other margins, type size, indentation and running
 header/footer, and as a saved web page, a Word file with automatic numbering and an OFD. Every variant must
-give the same documents, tasks, units and roles.
+give the same documents, tasks, units and roles, goals and deadlines.
 """
 
 from __future__ import annotations
@@ -30,11 +30,13 @@ INPUTS = [ROOT / "corpus" / "gazette-2022-01.txt", *sorted(DEV.glob("*.txt"))]
 METADATA_KEYS = {"number": "发文字号", "title": "标题", "issuer": "发文机关", "date": "成文日期"}
 
 
-def facts(path: Path) -> tuple[list, set]:
+def facts(path: Path) -> tuple[list, set, list]:
     x = extract_file(path)
     documents = [(d.doc_id, d.title, d.issuer, d.date) for d in x.documents]
     assignments = {(a.doc_id, a.task_title, a.surface, a.role) for a in x.assignments}
-    return documents, assignments
+    goals_and_times = sorted([(t.doc_id, t.value, t.unit, t.comparator, t.target_year) for t in x.targets]
+                             + [(d.doc_id, d.kind, d.start or "", d.end or "", "") for d in x.deadlines])
+    return documents, assignments, goals_and_times
 
 
 def relaid_text(path: Path) -> str:
@@ -57,8 +59,9 @@ def document(request, tmp_path_factory):
 @pytest.mark.parametrize("layout", [*TEXT_LAYOUTS, *PDF_LAYOUTS, "html", "docx", "ofd"])
 def test_every_layout_gives_the_same_facts(document, layout):
     original, variants = document
-    expected_documents, expected_assignments = facts(original)
-    documents, assignments = facts(variants[layout])
+    expected_documents, expected_assignments, expected_numbers = facts(original)
+    documents, assignments, numbers = facts(variants[layout])
     assert documents == expected_documents
     assert assignments == expected_assignments
+    assert numbers == expected_numbers
     assert expected_assignments or original.stem.startswith("gazette")  # every development document has tasks
