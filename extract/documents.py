@@ -142,7 +142,10 @@ def _title_block(pars: list[Paragraph], below: int, taken: set[int]) -> tuple[in
             and _is_title_line(pars[last]):
         last -= 1
         skipped += 1
-    if last < 0 or last in taken or not _ends_title(pars[last].text) or not _is_title_line(pars[last], 330):
+    if last < 0 or last in taken or not _ends_title(pars[last].text):
+        return None
+    undoubled = pars[last].text[-len(_undouble(pars[last].text)):]
+    if not _is_title_line(Paragraph(undoubled, pars[last].start, pars[last].end), 330):
         return None
     first = last
     while "关于" not in compact("".join(p.text for p in pars[first:last + 1])) and first - 1 >= 0 \
@@ -314,7 +317,8 @@ def _undouble(title: str) -> str:
     when re-wrapped) is the second copy."""
     for m in NOTICE_KIND_INSIDE.finditer(title):
         head, tail = title[: m.end()], title[m.end():]
-        if len(tail) >= 8 and _similar(head, tail) >= 0.8:
+        # The first copy may carry what a re-wrap glued on before it (the end of a source URL).
+        if len(tail) >= 8 and _similar(head[-len(tail):], tail) >= 0.8:
             return tail
     return title
 

@@ -32,7 +32,7 @@ METADATA_KEYS = {"number": "发文字号", "title": "标题", "issuer": "发文�
 
 def facts(path: Path) -> tuple[list, set, list]:
     x = extract_file(path)
-    documents = [(d.doc_id, d.title, d.issuer, d.date) for d in x.documents]
+    documents = [(d.doc_id, d.notice_title, d.title, d.issuer, d.date) for d in x.documents]
     assignments = {(a.doc_id, a.task_title, a.surface, a.role) for a in x.assignments}
     goals_and_times = sorted([(t.doc_id, t.value, t.unit, t.comparator, t.target_year) for t in x.targets]
                              + [(d.doc_id, d.kind, d.start or "", d.end or "", "") for d in x.deadlines])
