@@ -226,6 +226,20 @@ def _signature(pars: list[Paragraph], lo: int, hi: int) -> tuple[int, str | None
     return None
 
 
+# A draft or a web release signed in one line at its end: "杭州市科学技术局2026年5月25日发布，征求意见截止…".
+PUBLISHED = re.compile(r"^(?P<issuer>[一-龥（）()]{2,40}?)\s*(?P<date>\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)"
+                       r"\s*(?:印发|发布|公布)")
+
+
+def _publication_line(pars: list[Paragraph]) -> tuple[int, str | None, str] | None:
+    """(index, issuer, ISO date) of a closing publication line, for a document with no signature."""
+    for j in range(len(pars) - 1, max(-1, len(pars) - 6), -1):
+        m = PUBLISHED.match(pars[j].text)
+        if m and (iso := parse_sign_date(m["date"])):
+            return j, m["issuer"], iso
+    return None
+
+
 def _issued_titles(notice_body: str) -> list[str]:
     """The documents a 印发/转发 notice issues: the 《…》 before 印发/同意/转发, or after 印发."""
     titles = r"((?:《[^《》]{1,200}》[、和及，,]?){1,6})"
@@ -286,7 +300,7 @@ def _single_document(source: SourceText, pars: list[Paragraph]) -> Document:
         # No title block: the text opens with running text. Its first words stand for it.
         title = re.split(r"[。；！？，,]", title, maxsplit=1)[0][:_TITLE_MAX]
     body_first = first + 1
-    sig = _signature(pars, 0, len(pars))
+    sig = _signature(pars, 0, len(pars)) or _publication_line(pars)
     doc = Document(
         doc_id=title, number=None, notice_title=title, title=title, issuer=(sig[1] or "") if sig else "",
         date=sig[2] if sig else None, recipients="", attachments=[], supersedes=[], cites=[],

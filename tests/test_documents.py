@@ -119,3 +119,17 @@ def test_parts_of_a_plan_open_their_own_numbering():
     paths = [s.path for s in doc.walk()]
     assert paths == ["第一部分", "第一部分.一", "第二部分", "第二部分.一", "第二部分.二", "第三部分", "第三部分.一"]
     assert [s.title for s in doc.sections] == ["发展基础", "发展目标", "主要任务"]
+
+
+DRAFT = """某市打造创业新高地行动计划（2026—2028年）（征求意见稿）
+为培育发展新业态，特制定本方案。
+一、总体目标
+到2028年，建成社区100个以上。
+某市科学技术局2026年5月25日发布，征求意见截止2026年6月24日。
+"""
+
+
+def test_a_draft_signed_by_a_closing_publication_line():
+    (doc,) = documents(DRAFT)
+    assert doc.title == "某市打造创业新高地行动计划（2026—2028年）（征求意见稿）"
+    assert (doc.issuer, doc.date) == ("某市科学技术局", "2026-05-25")
