@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from gazettekg.extract.errors import printable
+
 
 @click.group()
 @click.version_option(package_name="gazettekg")
@@ -28,14 +30,31 @@ def _progress(length: int, label: str):
     return click.progressbar(length=length, label=label, file=sys.stderr)
 
 
+def _input_files(inputs: tuple[Path, ...]) -> tuple[list[Path], list[Path]]:
+    """The files INPUTS name (folders walked), and the paths that are none, each reported by name."""
+    from gazettekg.extract.inputs import expand_inputs
+
+    files, problems = expand_inputs(inputs)
+    for problem in problems:
+        click.echo(f"error: {problem}", err=True)
+    if not files and not problems:
+        click.echo("error: no input file found (folders are walked for .pdf .txt .md .html .docx .ofd …)", err=True)
+    return files, [Path(p.path) for p in problems]
+
+
+def _failed_message(failed: list[Path], total: int) -> str:
+    return f"{len(failed)} of {total} input(s) failed: " + ", ".join(printable(str(p)) for p in failed)
+
+
 def _extract_all(inputs: tuple[Path, ...], engine: str):
     """Extract each input; a bad one is reported by name and the rest go on."""
     from gazettekg.extract.errors import InputError
     from gazettekg.extract.pipeline import extract_file
 
-    done, failed = [], []
-    with _progress(len(inputs), "extracting") as bar:
-        for path in inputs:
+    files, failed = _input_files(inputs)
+    done = []
+    with _progress(len(files), "extracting") as bar:
+        for path in files:
             bar.update(1)
             try:
                 done.append(extract_file(path, engine=engine))
@@ -46,7 +65,7 @@ def _extract_all(inputs: tuple[Path, ...], engine: str):
 
 
 @main.command()
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder for the JSON Lines files (created if missing).")
 @click.option("--engine", type=click.Choice(["pdfium", "pdfplumber"]), default="pdfium", show_default=True,
@@ -79,9 +98,9 @@ def extract(inputs: tuple[Path, ...], out: Path, engine: str, show: str) -> None
             _print_documents(done)
         if show == "leads":
             _print_leads(done)
-    if failed:
-        raise click.ClickException(f"{len(failed)} of {len(inputs)} input(s) failed: "
-                                   + ", ".join(str(p) for p in failed))
+    if failed or not done:
+        raise click.ClickException(_failed_message(failed, len(done) + len(failed)) if failed
+                                   else "nothing was extracted")
 
 
 def _print_documents(extractions) -> None:
@@ -167,8 +186,7 @@ def _print_rows(columns: list[str], rows: list[tuple], fmt: str) -> None:
 
 
 @main.command()
-@click.argument("inputs", nargs=-1, required=True,
-                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @_store_option
 @click.option("--force", is_flag=True, help="Re-extract and rewrite inputs even when unchanged.")
 def ingest(inputs: tuple[Path, ...], store_dir: Path, force: bool) -> None:
@@ -184,11 +202,11 @@ def ingest(inputs: tuple[Path, ...], store_dir: Path, force: bool) -> None:
     from gazettekg.extract.errors import InputError
     from gazettekg.extract.pipeline import extract_file
 
+    files, failed = _input_files(inputs)
     store = _open_store(store_dir, must_exist=False)
     sync = _falkor_sync()
-    failed = []
-    with _progress(len(inputs), "ingesting") as bar:
-        for path in inputs:
+    with _progress(len(files), "ingesting") as bar:
+        for path in files:
             bar.update(1)
             try:
                 result, extraction = store.ingest_file(path, extract_file, force=force)
@@ -197,15 +215,15 @@ def ingest(inputs: tuple[Path, ...], store_dir: Path, force: bool) -> None:
                 failed.append(path)
                 continue
             if result.skipped:
-                click.echo(f"unchanged  {path}  ({result.issue})")
+                click.echo(f"unchanged  {printable(str(path))}  ({result.issue})")
                 continue
-            click.echo(f"ingested   {path}  ({result.issue}): {result.triples} triples in {result.seconds:.2f}s")
+            click.echo(f"ingested   {printable(str(path))}  ({result.issue}): {result.triples} triples in "
+                       f"{result.seconds:.2f}s")
             if sync is not None and extraction is not None:
                 sync(store_dir, extraction)
     store.flush()
     if failed:
-        raise click.ClickException(f"{len(failed)} of {len(inputs)} input(s) failed: "
-                                   + ", ".join(str(p) for p in failed))
+        raise click.ClickException(_failed_message(failed, len(files) + len(failed) - len(set(failed) & set(files))))
 
 
 def _agency_key(store_dir: Path, spelling: str) -> str:

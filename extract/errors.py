@@ -2,6 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
+# Control characters in a file name would drive the terminal it is printed on.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def printable(name: str) -> str:
+    """A file name safe to print: control characters as escapes (``\x1b``), the rest as is."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", name)
+
 
 class InputError(Exception):
     """An input file that cannot be turned into text: corrupt, encrypted, scanned, wrongly encoded, empty.
@@ -17,4 +27,4 @@ class InputError(Exception):
 
     def __str__(self) -> str:
         # One line whatever the reason says: wrapped library messages sometimes carry newlines.
-        return f"{self.path}: {' '.join(self.reason.split())}"
+        return f"{printable(self.path)}: {' '.join(self.reason.split())}"

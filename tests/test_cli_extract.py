@@ -78,3 +78,27 @@ def test_progress_bar_on_a_terminal_only(tmp_path):
     assert process.wait() == 0
     os.close(leader)
     assert b"extracting" in seen
+
+
+def test_a_folder_is_walked_and_missing_or_special_paths_are_reported_by_name(tmp_path):
+    import os
+
+    folder = tmp_path / "issues"
+    (folder / "2022").mkdir(parents=True)
+    (folder / "2022" / "gazette.txt").write_bytes(SAMPLE.read_bytes())
+    (folder / "notes.jsonl").write_text("{}\n", encoding="utf-8")  # not an input format: skipped
+    (folder / ".hidden.txt").write_text("x", encoding="utf-8")
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    odd = tmp_path / "bad\x1b[31mname.txt"
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["extract", str(folder), str(tmp_path / "missing.txt"), str(fifo), str(odd),
+                                       "/dev/null", "--out", str(out), "--show", "none"])
+    assert result.exit_code == 1
+    assert "missing.txt: no such file or folder" in result.output
+    assert "pipe: not a regular file (a FIFO)" in result.output
+    assert "/dev/null: not a regular file (a device)" in result.output
+    assert "bad\\x1b[31mname.txt" in result.output and "\x1b" not in result.output  # printed escaped
+    assert "4 of 5 input(s) failed" in result.output
+    docs = (out / "documents.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(docs) == 4  # the sample inside the folder was extracted
