@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import click
@@ -57,11 +58,34 @@ def _extract_all(inputs: tuple[Path, ...], engine: str):
         for path in files:
             bar.update(1)
             try:
-                done.append(extract_file(path, engine=engine))
+                with _warnings_reported():
+                    done.append(extract_file(path, engine=engine))
             except InputError as error:
                 click.echo(f"error: {error}", err=True)
                 failed.append(path)
     return done, failed
+
+
+@contextlib.contextmanager
+def _warnings_reported():
+    """Print the InputWarnings raised inside, one line each, after the block."""
+    import warnings
+
+    from gazettekg.extract.errors import InputWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", InputWarning)
+        try:
+            yield
+        finally:
+            said = set()
+            for w in caught:
+                if isinstance(w.message, InputWarning):
+                    if str(w.message) not in said:  # a file may be decoded twice (its issue title)
+                        said.add(str(w.message))
+                        click.echo(f"warning: {w.message}", err=True)
+                else:
+                    warnings.showwarning(w.message, w.category, w.filename, w.lineno)
 
 
 @main.command()
@@ -209,7 +233,8 @@ def ingest(inputs: tuple[Path, ...], store_dir: Path, force: bool) -> None:
         for path in files:
             bar.update(1)
             try:
-                result, extraction = store.ingest_file(path, extract_file, force=force)
+                with _warnings_reported():
+                    result, extraction = store.ingest_file(path, extract_file, force=force)
             except InputError as error:
                 click.echo(f"error: {error}", err=True)
                 failed.append(path)

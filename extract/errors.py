@@ -28,3 +28,17 @@ class InputError(Exception):
     def __str__(self) -> str:
         # One line whatever the reason says: wrapped library messages sometimes carry newlines.
         return f"{printable(self.path)}: {' '.join(self.reason.split())}"
+
+
+class InputWarning(UserWarning):
+    """Something in an input that was repaired or may be incomplete, worth telling its owner about
+    (control characters dropped, a PDF that needed repair). Issued with ``warnings.warn``; the
+    command line prints each as ``warning: FILE: what``."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(path, reason)
+        self.path = path
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return f"{printable(self.path)}: {' '.join(self.reason.split())}"

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import math
 import re
+import warnings
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
 from gazettekg.extract.charfold import fold_characters
-from gazettekg.extract.errors import InputError
+from gazettekg.extract.errors import InputError, InputWarning
 from gazettekg.extract.markdown import looks_like_markdown, markdown_to_text
 from gazettekg.extract.pdf import EDGE_BAND, PdfPage, PlacedLine, body_lines, pdfium_pages, pdfplumber_pages
 from gazettekg.extract.webpage import html_lines, looks_like_html
@@ -143,18 +144,52 @@ def is_pdf(data: bytes) -> bool:
 # ---- plain text -------------------------------------------------------------------------------
 
 
+_BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
+         (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+# Share of control characters above which the bytes are binary data rather than text with strays.
+_CONTROL_SHARE = 0.01
+
+
 def decode_text(data: bytes, name: str = "<text>") -> str:
-    """Decode a text file: UTF-8 (with or without BOM), else GB18030; else InputError."""
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        # GB18030 decodes much binary data; NULs and other control bytes give it away.
-        if _CONTROL.search(text):
+    """Decode a text file: by its byte-order mark (UTF-8/16/32), else UTF-8, else the Chinese
+    encoding the bytes read best in (GB18030/GBK or Big5, judged by charset-normalizer); else
+    InputError. Stray control characters (a NUL, ESC or VT in good text) are dropped with an
+    ``InputWarning``; text full of them is binary data and refused."""
+    text = None
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data[len(bom):].decode(encoding)
+            except UnicodeDecodeError as error:
+                raise InputError(name, f"not valid {encoding.upper()} text although it starts with its "
+                                       f"byte-order mark ({error.reason} at byte {error.start})") from error
             break
-        return text.replace("\r\n", "\n").replace("\r", "\n")
-    raise InputError(name, "not UTF-8 or GB18030 text (nor a PDF)")
+    if text is None:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            text = _decode_chinese(data, name)
+    controls = len(_CONTROL.findall(text))
+    if controls:
+        if controls > max(8, _CONTROL_SHARE * len(text)):
+            raise InputError(name, "binary data, not text (nor a PDF, Word, OFD or web page)")
+        warnings.warn(InputWarning(name, f"{controls} control character(s) dropped from the text"), stacklevel=2)
+        text = _CONTROL.sub("", text)
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _decode_chinese(data: bytes, name: str) -> str:
+    """Bytes that are not UTF-8: GB18030 (a superset of GBK and GB2312) or Big5, whichever they read
+    as more coherent Chinese; a wrong guess would turn a whole file into plausible-looking garbage."""
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:200_000], cp_isolation=["gb18030", "big5"]).best()
+    for encoding in ([best.encoding] if best else []) + ["gb18030"]:
+        try:
+            return data.decode(encoding)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    raise InputError(name, "not text in UTF-8, UTF-16/32, GB18030/GBK or Big5 (nor a PDF, Word, OFD or web page)")
 
 
 def text_pages(text: str) -> list[Page]:

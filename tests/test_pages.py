@@ -185,11 +185,40 @@ def test_utf8_with_bom_is_decoded(tmp_path):
     assert read_pages(path)[0].text == "国务院关于印发方案的通知\n国发〔2021〕4号"
 
 
-@pytest.mark.parametrize("data", [b"\xff\xfe\x00\x00\x80\x81\xfe", "通知".encode("utf-16")])
-def test_bytes_neither_utf8_nor_gb18030_are_an_input_error(tmp_path, data):
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32", "utf-8-sig"])
+def test_text_with_a_byte_order_mark_is_decoded_by_it(tmp_path, encoding):
+    path = tmp_path / "gazette.txt"
+    text = "国务院关于印发方案的通知\n国发〔2021〕4号\n"
+    data = text.encode(encoding)
+    if encoding == "utf-16-be":
+        data = b"\xfe\xff" + data
+    path.write_bytes(data)
+    assert read_pages(path)[0].text == "国务院关于印发方案的通知\n国发〔2021〕4号"
+
+
+def test_big5_text_is_read_as_big5_not_as_gb18030_garbage(tmp_path):
+    path = tmp_path / "taiwan.txt"
+    text = "臺北市政府關於加強環境保護工作的通知\n各區公所：\n請於年底前完成污染源調查，並由環境保護局負責統籌協調。\n"
+    path.write_bytes(text.encode("big5"))
+    assert read_pages(path)[0].text.startswith("臺北市政府關於加強環境保護工作的通知")
+
+
+def test_stray_control_characters_are_dropped_with_a_warning(tmp_path):
+    from gazettekg.extract.errors import InputWarning
+
+    path = tmp_path / "gazette.txt"
+    path.write_bytes("国务院关于印发方案的通知\x1b\n国发〔2021〕4号\x0b\x00\n".encode())
+    with pytest.warns(InputWarning, match="3 control character"):
+        pages = read_pages(path)
+    assert pages[0].text == "国务院关于印发方案的通知\n国发〔2021〕4号"
+
+
+@pytest.mark.parametrize("data", [b"\xff\xfe\x00\x00\x80\x81\xfe", bytes(range(256)) * 4,
+                                  b"\x00\x01\x02" * 100 + "通知".encode()])
+def test_bytes_that_are_no_text_are_an_input_error(tmp_path, data):
     path = tmp_path / "mystery.txt"
     path.write_bytes(data)
-    with pytest.raises(InputError, match="not UTF-8 or GB18030"):
+    with pytest.raises(InputError, match=r"not valid UTF-32|binary data|not text"):
         read_pages(path)
 
 
