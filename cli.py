@@ -47,7 +47,7 @@ def _failed_message(failed: list[Path], total: int) -> str:
     return f"{len(failed)} of {total} input(s) failed: " + ", ".join(printable(str(p)) for p in failed)
 
 
-def _extract_all(inputs: tuple[Path, ...], engine: str):
+def _extract_all(inputs: tuple[Path, ...], engine: str, max_chars: int | None = None):
     """Extract each input; a bad one is reported by name and the rest go on."""
     from gazettekg.extract.errors import InputError
     from gazettekg.extract.pipeline import extract_file
@@ -59,7 +59,10 @@ def _extract_all(inputs: tuple[Path, ...], engine: str):
             bar.update(1)
             try:
                 with _warnings_reported():
-                    done.append(extract_file(path, engine=engine))
+                    if max_chars:
+                        done.append(extract_file(path, engine=engine, max_chars=max_chars))
+                    else:
+                        done.append(extract_file(path, engine=engine))
             except InputError as error:
                 click.echo(f"error: {error}", err=True)
                 failed.append(path)
@@ -96,7 +99,9 @@ def _warnings_reported():
               help="PDF text-layer reader.")
 @click.option("--show", type=click.Choice(["summary", "leads", "none"]), default="summary", show_default=True,
               help="What to print after extracting.")
-def extract(inputs: tuple[Path, ...], out: Path, engine: str, show: str) -> None:
+@click.option("--max-chars", type=click.IntRange(min=1), default=None,
+              help="Refuse an input holding more text than this (default 2,000,000 characters).")
+def extract(inputs: tuple[Path, ...], out: Path, engine: str, show: str, max_chars: int | None) -> None:
     """Extract documents, tasks and responsibilities from gazette issues (PDF or text).
 
     Writes documents.jsonl, sections.jsonl, agencies.jsonl, assignments.jsonl,
@@ -109,7 +114,7 @@ def extract(inputs: tuple[Path, ...], out: Path, engine: str, show: str) -> None
     from gazettekg.extract.coverage import coverage, warning
     from gazettekg.extract.jsonl import write_jsonl
 
-    done, failed = _extract_all(inputs, engine)
+    done, failed = _extract_all(inputs, engine, max_chars)
     for extraction in done:
         for item in coverage(extraction):
             if item.thin:

@@ -22,15 +22,41 @@ from gazettekg.extract.pages import read_issue_title, read_pages
 from gazettekg.extract.targets import find_targets
 from gazettekg.records import Agency, IssueExtraction, Page, SourceText
 
+# The most text one input may hold: a 1,000-page issue has about a million characters. Extraction
+# runs in linear time (benchmarks/bench_linear.py: ~5 s per MB on the worst, stopless text), so this
+# also bounds one input's time; a bigger file is more likely a dump than one issue.
+MAX_CHARS = 2_000_000
+_BINARY_MAGIC = (b"%PDF", b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
 
-def extract_file(path: Path, engine: str = "pdfium") -> IssueExtraction:
-    """Read one gazette issue or policy document (PDF or text) and extract its facts."""
+
+def extract_file(path: Path, engine: str = "pdfium", max_chars: int = MAX_CHARS) -> IssueExtraction:
+    """Read one gazette issue or policy document (PDF, Word, OFD, web page, Markdown or text) and
+    extract its facts. Raises InputError for a file that cannot be read or holds more than
+    ``max_chars`` characters of text."""
     path = Path(path)
+    _check_size(path, max_chars)
     pages = read_pages(path, engine=engine)
-    return extract_pages(pages, path.name, read_issue_title(path) or path.stem)
+    return extract_pages(pages, path.name, read_issue_title(path) or path.stem, max_chars)
 
 
-def extract_pages(pages: list[Page], name: str, issue: str) -> IssueExtraction:
+def _check_size(path: Path, max_chars: int) -> None:
+    """Refuse an oversized text file before reading it (a PDF or Word file is judged by its text)."""
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as fh:
+            head = fh.read(8)
+    except OSError:
+        return  # read_pages reports it
+    if not head.lstrip().startswith(_BINARY_MAGIC) and size > 4 * max_chars:
+        raise InputError(str(path), f"too large for one issue: {size / 1e6:.1f} MB of text (the limit is "
+                                    f"{max_chars:,} characters; split the file, or raise it with --max-chars)")
+
+
+def extract_pages(pages: list[Page], name: str, issue: str, max_chars: int = MAX_CHARS) -> IssueExtraction:
+    total = sum(len(page.text) for page in pages)
+    if total > max_chars:
+        raise InputError(name, f"too large for one issue: {total:,} characters of text (the limit is "
+                               f"{max_chars:,}; split the file, or raise it with --max-chars)")
     source = clean_pages(pages, name)
     if not source.text.strip():
         raise InputError(name, "no text found")

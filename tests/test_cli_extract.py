@@ -102,3 +102,14 @@ def test_a_folder_is_walked_and_missing_or_special_paths_are_reported_by_name(tm
     assert "4 of 5 input(s) failed" in result.output
     docs = (out / "documents.jsonl").read_text(encoding="utf-8").splitlines()
     assert len(docs) == 4  # the sample inside the folder was extracted
+
+
+def test_an_input_over_the_text_limit_is_refused_by_name_and_quickly(tmp_path):
+    big = tmp_path / "dump.txt"
+    big.write_text(SAMPLE.read_text(encoding="utf-8") * 3, encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["extract", str(big), str(SAMPLE), "--out", str(out), "--show", "none",
+                                       "--max-chars", "300000"])
+    assert result.exit_code == 1
+    assert "dump.txt: too large for one issue" in result.output and "--max-chars" in result.output
+    assert len((out / "documents.jsonl").read_text(encoding="utf-8").splitlines()) == 4
