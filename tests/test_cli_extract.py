@@ -109,7 +109,7 @@ def test_an_input_over_the_text_limit_is_refused_by_name_and_quickly(tmp_path):
     big.write_text(SAMPLE.read_text(encoding="utf-8") * 3, encoding="utf-8")
     out = tmp_path / "out"
     result = CliRunner().invoke(main, ["extract", str(big), str(SAMPLE), "--out", str(out), "--show", "none",
-                                       "--max-chars", "300000"])
+                                       "--max-chars", "100000"])
     assert result.exit_code == 1
     assert "dump.txt: too large for one issue" in result.output and "--max-chars" in result.output
     assert len((out / "documents.jsonl").read_text(encoding="utf-8").splitlines()) == 4
