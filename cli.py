@@ -47,25 +47,43 @@ def _failed_message(failed: list[Path], total: int) -> str:
     return f"{len(failed)} of {total} input(s) failed: " + ", ".join(printable(str(p)) for p in failed)
 
 
-def _extract_all(inputs: tuple[Path, ...], engine: str, max_chars: int | None = None):
+class _OcrProgress:
+    """A progress bar for the pages of one file being recognised, opened at its first page."""
+
+    def __init__(self, path: Path) -> None:
+        self.path, self.bar, self.shown = path, None, 0
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            self.bar = _progress(total, f"OCR {printable(self.path.name)}").__enter__()
+        self.bar.update(done - self.shown)
+        self.shown = done
+
+    def close(self) -> None:
+        if self.bar is not None and hasattr(self.bar, "__exit__"):
+            self.bar.__exit__(None, None, None)
+
+
+def _extract_all(inputs: tuple[Path, ...], engine: str, max_chars: int | None = None, ocr: str = "auto"):
     """Extract each input; a bad one is reported by name and the rest go on."""
     from gazettekg.extract.errors import InputError
-    from gazettekg.extract.pipeline import extract_file
+    from gazettekg.extract.pipeline import MAX_CHARS, extract_file
 
     files, failed = _input_files(inputs)
     done = []
     with _progress(len(files), "extracting") as bar:
         for path in files:
             bar.update(1)
+            progress = _OcrProgress(path)
             try:
                 with _warnings_reported():
-                    if max_chars:
-                        done.append(extract_file(path, engine=engine, max_chars=max_chars))
-                    else:
-                        done.append(extract_file(path, engine=engine))
+                    done.append(extract_file(path, engine=engine, max_chars=max_chars or MAX_CHARS, ocr=ocr,
+                                             on_ocr_page=progress))
             except InputError as error:
                 click.echo(f"error: {error}", err=True)
                 failed.append(path)
+            finally:
+                progress.close()
     return done, failed
 
 
@@ -101,20 +119,29 @@ def _warnings_reported():
               help="What to print after extracting.")
 @click.option("--max-chars", type=click.IntRange(min=1), default=None,
               help="Refuse an input holding more text than this (default 2,000,000 characters).")
-def extract(inputs: tuple[Path, ...], out: Path, engine: str, show: str, max_chars: int | None) -> None:
+@click.option("--ocr", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+              help="Recognise PDF pages from their images: those without a text layer (auto), all, or none. "
+                   "Needs the ocr extra.")
+def extract(inputs: tuple[Path, ...], out: Path, engine: str, show: str, max_chars: int | None, ocr: str) -> None:
     """Extract documents, tasks and responsibilities from gazette issues (PDF or text).
 
     Writes documents.jsonl, sections.jsonl, agencies.jsonl, assignments.jsonl,
     duties.jsonl, deadlines.jsonl, targets.jsonl and rules.jsonl into OUT.
 
     \b
-    Example:
+    Inputs are PDFs (scans are read by OCR), Word files (.docx; .doc/.wps with
+    LibreOffice), OFD, saved web pages, Markdown and text; a folder is walked.
+
+    \b
+    Examples:
         gazettekg extract corpus/gazette-2022-01.pdf --out out/sample --show leads
+        gazettekg extract downloads/ --out out/batch          # every input in a folder
+        gazettekg extract scan.pdf --ocr auto --out out/scan   # pages without a text layer by OCR
     """
     from gazettekg.extract.coverage import coverage, warning
     from gazettekg.extract.jsonl import write_jsonl
 
-    done, failed = _extract_all(inputs, engine, max_chars)
+    done, failed = _extract_all(inputs, engine, max_chars, ocr)
     for extraction in done:
         for item in coverage(extraction):
             if item.thin:

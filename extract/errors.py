@@ -17,7 +17,7 @@ class InputError(Exception):
     """An input file that cannot be turned into text: corrupt, encrypted, scanned, wrongly encoded, empty.
 
     ``str(error)`` is one line naming the file and what to do about it, so a command line can print
-    it as is, e.g. ``scan.pdf: the PDF has no text layer (a scanned document?) — run OCR first``.
+    it as is, e.g. ``scan.pdf: the PDF has no text layer (a scanned document?) — run with --ocr auto``.
     """
 
     def __init__(self, path: str, reason: str) -> None:

@@ -16,7 +16,7 @@ import math
 import re
 import warnings
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from gazettekg.extract.charfold import fold_characters
@@ -65,18 +65,27 @@ _PRINT_FURNITURE = re.compile(
     r"|.{0,120}(?:\.\.\.|…) ?(?:https?://|www\.)\S+)$"
 )
 
-def read_pages(path: Path, engine: str = "pdfium") -> list[Page]:
+OCR_MODES = ("auto", "always", "never")
+
+
+def read_pages(path: Path, engine: str = "pdfium", ocr: str = "auto",
+               on_ocr_page: Callable[[int, int], object] | None = None) -> list[Page]:
     """Read a gazette file into its pages of body text, running headers and footers removed.
 
     The format is read from the content, not the name: a PDF (``%PDF``), a Word file (a zip
     holding word/document.xml; .doc and .wps through LibreOffice), an OFD (a zip holding OFD.xml),
     a saved web page (HTML), Markdown, or plain text (UTF-8, else GB18030). ``engine`` chooses the
     PDF text layer reader: ``"pdfium"`` (fast) or ``"pdfplumber"``; both give the same pages.
+    ``ocr`` says which PDF pages are recognised from their images (extract.ocr): ``"auto"`` those
+    without a text layer (scans, an image-only cover), ``"always"`` every page, ``"never"`` none;
+    ``on_ocr_page(done, total)`` is called as each recognised page finishes.
     Pages with no body text are left out, so numbers may skip. Raises InputError for a file that
     is empty, corrupt, truncated, encrypted, scanned or not text.
     """
     if engine not in ENGINES:
         raise ValueError(f"unknown PDF engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    if ocr not in OCR_MODES:
+        raise ValueError(f"unknown OCR mode {ocr!r}; choose one of {', '.join(OCR_MODES)}")
     name = str(path)
     try:
         data = Path(path).read_bytes()
@@ -86,7 +95,7 @@ def read_pages(path: Path, engine: str = "pdfium") -> list[Page]:
         raise InputError(name, "empty file")
     if is_pdf(data):
         reader = pdfium_pages if engine == "pdfium" else pdfplumber_pages
-        return _pdf_pages(reader(data, name), name)
+        return _pdf_pages(_with_ocr(reader(data, name), data, name, ocr, on_ocr_page), name)
     if data[:4] == b"PK\x03\x04":
         return _zip_pages(data, name)
     if data[:8] == OLE_MAGIC:  # a .doc or .wps (Word 97 / WPS): LibreOffice makes it a .docx
@@ -122,6 +131,45 @@ def _zip_pages(data: bytes, name: str) -> list[Page]:
 
         return _placed_pages([(page.height, page.lines) for page in read_ofd(data, name)])
     raise InputError(name, "a zip archive that is neither a Word file (.docx) nor an OFD")
+
+
+def _with_ocr(pdf_pages: list[PdfPage], data: bytes, name: str, ocr: str,
+              on_ocr_page: Callable[[int, int], object] | None) -> list[PdfPage]:
+    """The PDF's pages with the ones to recognise (per ``ocr``) read from their images instead."""
+    if ocr == "never":
+        return pdf_pages
+    wanted = [k for k, page in enumerate(pdf_pages)
+              if ocr == "always" or not any(line.text.strip() for line in page.lines)]
+    if not wanted:
+        return pdf_pages
+    from gazettekg.extract.ocr import INSTALL_HINT, OcrUnavailable, ocr_pdf_pages
+
+    done = 0
+
+    def finished(_: int) -> None:
+        nonlocal done
+        done += 1
+        if on_ocr_page is not None:
+            on_ocr_page(done, len(wanted))
+
+    try:
+        recognised = ocr_pdf_pages(data, name, wanted, on_page=finished)
+    except OcrUnavailable:
+        if len(wanted) == len(pdf_pages) or not any(line.text.strip() for page in pdf_pages for line in page.lines):
+            raise InputError(name, f"the PDF has no text layer (a scanned document?); {INSTALL_HINT}") from None
+        warnings.warn(InputWarning(name, f"{len(wanted)} page(s) without a text layer were left out "
+                                         f"(pages {_page_list(wanted)}); {INSTALL_HINT}"), stacklevel=3)
+        return pdf_pages
+    pages = list(pdf_pages)
+    for k, lines in recognised.items():
+        pages[k] = PdfPage(pages[k].height, [PlacedLine(text, top, bottom, left, bottom - top, right)
+                                            for text, top, bottom, left, right in lines])
+    return pages
+
+
+def _page_list(indexes: list[int], shown: int = 8) -> str:
+    numbers = [str(k + 1) for k in indexes[:shown]]
+    return ", ".join(numbers) + (" …" if len(indexes) > shown else "")
 
 
 def _placed_pages(pages: list[tuple[float, list[tuple[str, float, float, float, float]]]]) -> list[Page]:
@@ -257,7 +305,7 @@ def split_text_pages(text: str) -> list[tuple[int, list[str]]]:
 
 def _pdf_pages(pdf_pages: list[PdfPage], name: str) -> list[Page]:
     if not any(line.text.strip() for page in pdf_pages for line in page.lines):
-        raise InputError(name, "the PDF has no text layer (a scanned document?) — run OCR first")
+        raise InputError(name, "the PDF has no text layer (a scanned document?) — run with --ocr auto")
     placed = []
     for number, page in enumerate(pdf_pages, start=1):
         lines = [(normal, layout) for text, layout in body_lines(page) if (normal := normalize_line(text))]

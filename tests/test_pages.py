@@ -237,8 +237,8 @@ def test_missing_file_is_an_input_error(tmp_path):
 
 
 def test_input_error_message_is_one_line():
-    error = InputError("scan.pdf", "the PDF has no text layer\n(a scanned document?) — run OCR first")
-    assert str(error) == "scan.pdf: the PDF has no text layer (a scanned document?) — run OCR first"
+    error = InputError("scan.pdf", "the PDF has no text layer\n(a scanned document?) — run with --ocr auto")
+    assert str(error) == "scan.pdf: the PDF has no text layer (a scanned document?) — run with --ocr auto"
     assert (error.path, error.reason.count("\n")) == ("scan.pdf", 1)
 
 
