@@ -107,6 +107,9 @@ class _Builder:
         self.documents: dict[str, URIRef] = {}
         self.agencies: dict[str, URIRef] = {}
         self.facts: set[URIRef] = set()
+        # The document a triple is read from (its content graph), while one is being built.
+        self.owner: URIRef | None = None
+        self.content: dict[URIRef, set[tuple]] = {}
 
     def add(self, s: URIRef, p: URIRef, o: object) -> None:
         """Add a triple; None (an absent optional field) adds nothing, "" is kept as printed."""
@@ -114,6 +117,8 @@ class _Builder:
             return
         term = o if isinstance(o, URIRef | Literal) else Literal(o)
         self.g.add((s, p, term))
+        if self.owner is not None:
+            self.content.setdefault(self.owner, set()).add((s, p, term))
 
     # ---- provenance ----
     def span(self, prov: Provenance) -> URIRef:
@@ -355,7 +360,10 @@ class _Builder:
         for agency_id in sorted(x.agencies):
             self.agency(agency_id)
         for doc in x.documents:
-            self.add(issue, GKG.contains, self.document(doc))
+            self.owner = content_graph_iri(doc.doc_id)
+            d = self.document(doc)
+            self.owner = None
+            self.add(issue, GKG.contains, d)
         for build, facts in (
             (self.assignment, x.assignments),
             (self.duty, x.duties),
@@ -364,13 +372,33 @@ class _Builder:
             (self.rule, x.rules),
         ):
             for fact in facts:
+                self.owner = content_graph_iri(fact.doc_id)
                 build(fact)
+        self.owner = None
         return self.g
 
 
 def build_graph(extraction: IssueExtraction) -> Graph:
     """All triples of one issue: its documents, heading trees, agencies and facts with provenance."""
     return _Builder(extraction).build()
+
+
+def build_issue(extraction: IssueExtraction) -> tuple[Graph, dict[URIRef, set[tuple]]]:
+    """All triples of one issue, and those read from each of its documents by content graph.
+
+    A document reaches users through several sources (the gazette PDF, the government site's page,
+    a colleague's text copy), each ingested as an issue of its own. Its content is stored once, in
+    a named graph of the document's own (content_graph_iri) that every source replaces, so that the
+    union of graphs which queries read never holds it twice.
+    """
+    builder = _Builder(extraction)
+    graph = builder.build()
+    return graph, builder.content
+
+
+def content_graph_iri(doc_id: str) -> URIRef:
+    """The named graph holding what a document says (its heading tree, tasks and facts)."""
+    return URIRef(f"{node('doc', doc_key(doc_id))}#content")
 
 
 def issue_graph_iri(extraction: IssueExtraction) -> URIRef:

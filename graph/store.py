@@ -3,12 +3,14 @@
 Layout of a store folder (default ``./gazettekg-data``)::
 
     oxigraph/        the Oxigraph (RocksDB) database
-    manifest.json    {"inputs": {path: {"sha256", "issue", "graph", "triples"}}}
+    manifest.json    {"inputs": {path: {"sha256", "issue", "graph", "documents", "triples"}}}
 
-Each issue lives in its own named graph (the Issue node's IRI). Re-ingesting an issue
-drops and rewrites that graph in one SPARQL Update, which Oxigraph applies as a single
-transaction: a reader never sees half an issue, and ingesting the same input twice
-leaves exactly the same triples. Agencies, and the identity of documents, are shared
+Each issue lives in its own named graph (the Issue node's IRI), and what each of its documents
+says (heading tree, tasks, facts, provenance) in the document's content graph, which any source
+of that document replaces: the gazette PDF and the same text saved elsewhere are two issues, but
+one document. Re-ingesting drops and rewrites these graphs in one SPARQL Update, which Oxigraph
+applies as a single transaction: a reader never sees half an issue, and ingesting the same input
+twice leaves exactly the same triples. Agencies, and the identity of documents, are shared
 between issues and kept in a named graph of their own (see graph/rdf.shared_subjects),
 so the union of all graphs, which queries read, holds every triple once.
 
@@ -73,22 +75,27 @@ def _triples_block(triples: Iterable[tuple]) -> str:
     return "\n".join(f"{to_oxigraph(s)} {to_oxigraph(p)} {to_oxigraph(o)} ." for s, p, o in triples)
 
 
-def replacement_update(graph: Graph, issue_graph: URIRef, also_drop: Iterable[str] = ()) -> tuple[str, int]:
-    """The SPARQL Update that replaces an issue's named graph and the shared nodes it describes.
+def replacement_update(graph: Graph, issue_graph: URIRef, also_drop: Iterable[str] = (),
+                       content: dict[URIRef, set[tuple]] | None = None) -> tuple[str, int]:
+    """The SPARQL Update that replaces an issue's named graph, the content graphs of its documents
+    and the shared nodes it describes.
 
     Returns (update text, number of triples inserted).
     """
     shared: dict[URIRef, list[tuple]] = dict(rdf.shared_subjects(graph))
     shared_triples = {t for triples in shared.values() for t in triples}
-    own = [t for t in graph if t not in shared_triples]
-    drops = [issue_graph, *(URIRef(g) for g in also_drop), *shared]
+    content = {g: [t for t in triples if t not in shared_triples] for g, triples in (content or {}).items()}
+    in_content = {t for triples in content.values() for t in triples}
+    own = [t for t in graph if t not in shared_triples and t not in in_content]
+    drops = [issue_graph, *(URIRef(g) for g in also_drop), *content, *shared]
     parts = [f"DROP SILENT GRAPH <{g}> ;" for g in dict.fromkeys(drops)]
     blocks = [f"GRAPH <{issue_graph}> {{\n{_triples_block(own)}\n}}"]
+    blocks += [f"GRAPH <{g}> {{\n{_triples_block(triples)}\n}}" for g, triples in content.items() if triples]
     blocks += [
         f"GRAPH <{node}> {{\n{_triples_block(triples)}\n}}" for node, triples in shared.items() if triples
     ]
     parts.append("INSERT DATA {\n" + "\n".join(blocks) + "\n}")
-    return "\n".join(parts), len(own) + len(shared_triples)
+    return "\n".join(parts), len(own) + len(in_content) + len(shared_triples)
 
 
 class GraphStore:
@@ -141,18 +148,21 @@ class GraphStore:
     ) -> IngestResult:
         """Write one issue, replacing whatever an earlier ingest of it (or of ``source``) wrote."""
         began = time.perf_counter()
-        graph = rdf.build_graph(extraction)
+        graph, content = rdf.build_issue(extraction)
         issue_graph = rdf.issue_graph_iri(extraction)
         key = str(Path(source).resolve()) if source is not None else None
-        previous = self.manifest.get(key, {}).get("graph") if key else None
-        stale = [previous] if previous and previous != str(issue_graph) else []
-        update, count = replacement_update(graph, issue_graph, stale)
+        before = self.manifest.get(key, {}) if key else {}
+        stale = [before["graph"]] if before.get("graph") and before["graph"] != str(issue_graph) else []
+        # Documents this input held before and holds no more go, unless another input holds them.
+        stale += self._unclaimed(set(before.get("documents", [])) - {str(g) for g in content}, key)
+        update, count = replacement_update(graph, issue_graph, stale, content)
         self.oxigraph.update(update)
         if key is not None:
             self.manifest[key] = {
                 "sha256": sha256 or sha256_of(Path(source)),
                 "issue": extraction.issue,
                 "graph": str(issue_graph),
+                "documents": sorted(str(g) for g in content),
                 "triples": count,
             }
             self._write_manifest()
@@ -186,13 +196,20 @@ class GraphStore:
         return result, extraction
 
     def remove(self, path: Path) -> bool:
-        """Forget an input: drop its issue graph and its manifest entry."""
-        entry = self.manifest.pop(str(Path(path).resolve()), None)
+        """Forget an input: drop its issue graph, the documents no other input holds, its manifest entry."""
+        key = str(Path(path).resolve())
+        entry = self.manifest.pop(key, None)
         if entry is None:
             return False
-        self.oxigraph.update(f"DROP SILENT GRAPH <{entry['graph']}>")
+        drops = [entry["graph"], *self._unclaimed(set(entry.get("documents", [])), key)]
+        self.oxigraph.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in drops))
         self._write_manifest()
         return True
+
+    def _unclaimed(self, graphs: set[str], but: str | None) -> list[str]:
+        """The content graphs among ``graphs`` that no input other than ``but`` holds."""
+        claimed = {g for k, e in self.manifest.items() if k != but for g in e.get("documents", [])}
+        return sorted(graphs - claimed)
 
     # ---- reading ----
     def __len__(self) -> int:

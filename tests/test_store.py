@@ -120,3 +120,34 @@ def test_the_union_of_graphs_holds_every_triple_once() -> None:
     everything = _count(store, "?s ?p ?o")
     distinct = _count(store, "SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o }")
     assert everything == distinct
+
+
+def test_one_document_from_two_sources_is_stored_once(tmp_path: Path) -> None:
+    """The sample PDF, then its text with the running header gone (so the issue key becomes the file
+    name): two issues, the same four documents — named queries must not multiply."""
+    from gazettekg.extract.cleantext import clean_pages
+    from gazettekg.extract.pages import read_pages
+    from gazettekg.extract.pipeline import extract_file
+    from gazettekg.queries import load as load_query
+
+    pdf = SAMPLE.with_suffix(".pdf")
+    headerless = tmp_path / "copy-from-a-colleague.txt"
+    headerless.write_text(clean_pages(read_pages(pdf), pdf.name).text, encoding="utf-8")
+    first, second = extract_file(pdf), extract_file(headerless)
+    assert first.issue != second.issue
+    assert [d.doc_id for d in first.documents] == [d.doc_id for d in second.documents]
+
+    store = GraphStore(tmp_path / "store")
+    store.ingest(first, source=pdf)
+    leads = len(store.query(load_query("leads"))[1])
+    size = len(store)
+    store.ingest(second, source=headerless)
+    assert len(store.query(load_query("leads"))[1]) == leads > 50
+    assert _count(store, "?s ?p ?o") == _count(store, "SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o }")
+    assert len(store) <= size + 50  # the second issue adds its issue node and links, not the documents again
+    assert len(store.issue_graphs()) == 2
+
+    store.remove(headerless)  # the PDF still holds the documents
+    assert len(store.query(load_query("leads"))[1]) == leads
+    store.remove(pdf)
+    assert _count(store, "?a a gkg:Assignment") == 0
