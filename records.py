@@ -75,7 +75,14 @@ class Provenance:
 
     @classmethod
     def of(cls, source: SourceText, doc_id: str, path: str, start: int, end: int) -> Provenance:
+        """The span ``[start, end)`` of ``source``; one longer than MAX_QUOTE is cut to its opening
+        MAX_QUOTE characters (still exact), so that a text without line or sentence breaks cannot
+        make every fact carry pages of it."""
+        end = min(end, start + MAX_QUOTE)
         return cls(doc_id, path, start, end, source.text[start:end], tuple(source.pages(start, end)), source.name)
+
+
+MAX_QUOTE = 1000  # characters; a clause or a table row is far shorter, a whole document is not quoted
 
 
 @dataclass(slots=True)

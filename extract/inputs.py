@@ -48,6 +48,9 @@ def expand_inputs(paths: Iterable[Path]) -> tuple[list[Path], list[InputError]]:
             for f in found:
                 add(f)
             problems.extend(trouble)
+            if not found and not trouble:
+                problems.append(InputError(str(path), "no input file in this folder (looked for "
+                                                      + " ".join(sorted(INPUT_SUFFIXES)) + ")"))
         elif stat.S_ISREG(mode):
             if not os.access(path, os.R_OK):
                 problems.append(InputError(str(path), "cannot read it (permission denied)"))

@@ -162,9 +162,15 @@ def _with_ocr(pdf_pages: list[PdfPage], data: bytes, name: str, ocr: str,
         return pdf_pages
     pages = list(pdf_pages)
     for k, lines in recognised.items():
+        # A drawing read as text (■, ——) is no text: only lines with a letter, digit or ideograph count.
         pages[k] = PdfPage(pages[k].height, [PlacedLine(text, top, bottom, left, bottom - top, right)
-                                            for text, top, bottom, left, right in lines])
+                                            for text, top, bottom, left, right in lines if _WORDY.search(text)])
+    if not any(line.text.strip() for page in pages for line in page.lines):
+        raise InputError(name, "no text found, neither in a text layer nor by OCR (a picture or a drawing?)")
     return pages
+
+
+_WORDY = re.compile(r"[0-9A-Za-z\u3400-\u9fff]")
 
 
 def _page_list(indexes: list[int], shown: int = 8) -> str:
@@ -216,7 +222,7 @@ def decode_text(data: bytes, name: str = "<text>") -> str:
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
-            text = _decode_chinese(data, name)
+            text = _damaged_utf8(data, name) or _decode_chinese(data, name)
     controls = len(_CONTROL.findall(text))
     if controls:
         if controls > max(8, _CONTROL_SHARE * len(text)):
@@ -224,6 +230,18 @@ def decode_text(data: bytes, name: str = "<text>") -> str:
         warnings.warn(InputWarning(name, f"{controls} control character(s) dropped from the text"), stacklevel=2)
         text = _CONTROL.sub("", text)
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _damaged_utf8(data: bytes, name: str) -> str | None:
+    """UTF-8 text with a few bad bytes (a flipped bit, a file cut mid-character): the rest is kept,
+    the bad bytes become U+FFFD, and a warning says so. None when the bytes are no UTF-8 at all."""
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd") - data.count("\ufffd".encode())
+    if bad > max(4, len(data) // 1000):
+        return None
+    warnings.warn(InputWarning(name, f"{bad} byte(s) that are not UTF-8 replaced (a damaged or truncated file?)"),
+                  stacklevel=3)
+    return text
 
 
 def _decode_chinese(data: bytes, name: str) -> str:

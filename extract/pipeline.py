@@ -39,7 +39,11 @@ def extract_file(path: Path, engine: str = "pdfium", max_chars: int = MAX_CHARS,
     path = Path(path)
     _check_size(path, max_chars)
     pages = read_pages(path, engine=engine, ocr=ocr, on_ocr_page=on_ocr_page)
-    return extract_pages(pages, path.name, read_issue_title(path) or path.stem, max_chars)
+    try:
+        return extract_pages(pages, path.name, read_issue_title(path) or path.stem, max_chars)
+    except InputError as error:
+        # The later stages know the file by its name (provenance); the error names it as given.
+        raise InputError(str(path), error.reason) from None
 
 
 def _check_size(path: Path, max_chars: int) -> None:
