@@ -237,7 +237,7 @@ def _damaged_utf8(data: bytes, name: str) -> str | None:
     the bad bytes become U+FFFD, and a warning says so. None when the bytes are no UTF-8 at all."""
     text = data.decode("utf-8", errors="replace")
     bad = text.count("\ufffd") - data.count("\ufffd".encode())
-    if bad > max(4, len(data) // 1000):
+    if bad > 1 + len(data) // 1000:
         return None
     warnings.warn(InputWarning(name, f"{bad} byte(s) that are not UTF-8 replaced (a damaged or truncated file?)"),
                   stacklevel=3)
