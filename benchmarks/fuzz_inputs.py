@@ -127,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
             record(stats[kind], outcome, seconds, peak, size / max(1, len(data)))
             if outcome in ("traceback", "hang", "unnamed error"):
                 args.keep.mkdir(parents=True, exist_ok=True)
-                shutil.copy(path, args.keep / path.name)
+                shutil.copy(path, args.keep / f"{outcome.replace(' ', '-')}-{path.name}")
             path.unlink()
             shutil.rmtree(folder / f"out-{k}", ignore_errors=True)
         for kind, path in special.items():
