@@ -48,6 +48,14 @@ class IndicatorTable:
     target_year: int | None
     has_attribute: bool
     value_columns: int = 2
+    attribute_last: bool = False  # 属性 is the row's last cell, so it ends each row
+
+
+def _attribute_last(header: str) -> bool:
+    """Whether the 属性 column comes after every value column (``… 2020年 2025年 属性``)."""
+    at = header.rfind("属性")
+    values = [m.end() for m in _VALUE_COLUMN.finditer(header)]
+    return at >= 0 and bool(values) and at >= values[-1]
 
 
 def _column_year(cell: str) -> int | None:
@@ -67,12 +75,14 @@ def table_header(line: str) -> IndicatorTable | None:
     if len(compact) > 80 or re.search(r"[。；;，]", compact):
         return None  # a sentence that names years, not a header row
     if len(years) >= 2 and (("指标" in compact) or "属性" in compact or len(compact) < 40):
-        return IndicatorTable(0, len(line), years[0], years[-1], "属性" in compact)
+        return IndicatorTable(0, len(line), years[0], years[-1], "属性" in compact,
+                              attribute_last=_attribute_last(norm))
     if "指标" in compact and re.search(r"目标值?|规划值|预期值", compact) and len(compact) < 60:
         cells = [c for c in line.split() if _VALUE_COLUMN.search(c) and "指标" not in c]
         years_of = [_column_year(c) for c in cells]
         return IndicatorTable(0, len(line), years_of[0] if len(years_of) >= 2 else None,
-                              years_of[-1] if years_of else None, "属性" in compact)
+                              years_of[-1] if years_of else None, "属性" in compact,
+                              attribute_last=_attribute_last(norm))
     return None
 
 
@@ -186,7 +196,7 @@ _ATTRIBUTE_END = re.compile("|".join(ATTRIBUTES))
 def _row_spans(text: str, start: int, end: int, table: IndicatorTable) -> list[tuple[int, int]]:
     """The rows of one line: the line itself, or, where a narrow hard wrap ran rows together
     (``在园幼儿数（万人） 100.8 110 预期性毛入园率（%） 90.3 ＞93 预期性``), each run up to its 属性 cell."""
-    if not table.has_attribute:
+    if not table.attribute_last:
         return [(start, end)]
     cuts = [m.end() for m in _ATTRIBUTE_END.finditer(text, start, end)]
     if len(cuts) < 2 and not (cuts and text[cuts[0]:end].strip()):
