@@ -34,6 +34,10 @@ class PlacedLine:
     left: float
     size: float  # type size, points
     right: float = 0.0
+    row: bool = False  # a table row: its cells' texts joined by TAB (extract.pdftables)
+    # A text line read into a table's cell: its text is in the row; it stays (text emptied) so that
+    # the page's line pitch, type size and margin are measured as before the table was read.
+    cell: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,9 +54,18 @@ def check_pdf_bytes(data: bytes, name: str) -> None:
 
 
 def pdfium_pages(data: bytes, name: str) -> list[PdfPage]:
-    """The text lines of every page, read with pypdfium2."""
+    """The text lines of every page, read with pypdfium2; ruled tables as one line a row."""
     import pypdfium2 as pdfium
     import pypdfium2.raw as pdfium_c
+
+    from gazettekg.extract.pdftables import (
+        PageFrame,
+        TextLayer,
+        join_page_tables,
+        pdfium_strays,
+        pdfium_tables,
+        place_rows,
+    )
 
     check_pdf_bytes(data, name)
     try:
@@ -64,25 +77,32 @@ def pdfium_pages(data: bytes, name: str) -> list[PdfPage]:
             raise InputError(name, "the PDF uses an unsupported security handler") from error
         raise InputError(name, f"not a readable PDF ({error})") from error
     try:
-        pages = []
+        read = []
         for page in document:
-            _, bottom, _, top = page.get_bbox()
-            height = top - bottom
+            frame = PageFrame(*page.get_bbox(), rotation=page.get_rotation() % 360)
             textpage = page.get_textpage()
-            pages.append(PdfPage(height, _pdfium_lines(textpage, top, pdfium_c)))
+            layer = TextLayer(textpage, frame, pdfium_c, *pdfium_strays(textpage, pdfium_c))
+            spans: list[tuple[int, int, float, float, float, bool]] = []
+            lines = _pdfium_lines(layer, pdfium_c, spans)
+            read.append((frame.height, lines, pdfium_tables(page, frame, lines, spans, layer, pdfium_c)))
             textpage.close()
             page.close()
-        return pages
+        join_page_tables(read)
+        return [PdfPage(height, place_rows(lines, tables)) for height, lines, tables in read]
     except pdfium.PdfiumError as error:
         raise InputError(name, f"not a readable PDF ({error})") from error
     finally:
         document.close()
 
 
-def _pdfium_lines(textpage, page_top: float, pdfium_c) -> list[PlacedLine]:
-    """Lines of a pdfium text page: the text split at its line breaks, each placed by the boxes of
-    its first, middle and last characters (a few calls a line, not one a character)."""
-    text = textpage.get_text_range()
+def _pdfium_lines(layer, pdfium_c, spans: list | None = None) -> list[PlacedLine]:
+    """Lines of a pdfium text page (``layer``, an extract.pdftables.TextLayer: its text, watermark
+    blanked, and character boxes on the page as displayed): the text split at its line breaks, each
+    placed by the boxes of its first, middle and last characters (a few calls a line, not one a
+    character). ``spans`` receives, for each line, its characters' range in the text page, how far
+    up and down the sampled ones reach, and whether they run left to right on one baseline
+    (pdfium now and then runs text of two table rows into one line)."""
+    charbox, text, raw = layer.charbox, layer.text, layer.raw
     lines = []
     start = 0
     for piece in text.split("\r\n"):
@@ -91,18 +111,29 @@ def _pdfium_lines(textpage, page_top: float, pdfium_c) -> list[PlacedLine]:
         chars = [k for k in (start + lead, (start + end) // 2, end - 1)
                  if start <= k < end and not piece[k - start].isspace()]
         if chars:
-            boxes = [textpage.get_charbox(k) for k in chars]
-            size = pdfium_c.FPDFText_GetFontSize(textpage.raw, chars[0])
+            boxes = [charbox(k) for k in chars]
+            size = pdfium_c.FPDFText_GetFontSize(raw, chars[0])
             if size < 3:  # a font scaled by its matrix reports size 1: the font box tells the real one
-                loose = textpage.get_charbox(chars[0], loose=True)
+                loose = charbox(chars[0], True)
                 size = loose[3] - loose[1]
             centre = statistics.median((b[1] + b[3]) / 2 for b in boxes)
             if " " in piece.strip():
-                piece = _wide_gaps(piece, start, size, textpage.get_charbox)
-            lines.append(PlacedLine(piece, page_top - centre - size / 2, page_top - centre + size / 2,
-                                    boxes[0][0], size, boxes[-1][2]))
+                piece = _wide_gaps(piece, start, size, charbox)
+            lines.append(PlacedLine(piece, centre - size / 2, centre + size / 2, boxes[0][0], size, boxes[-1][2]))
+            if spans is not None:
+                # The line's true end for the table reader: its last visible character (a line ending
+                # in a space was placed by its first and middle ones only).
+                last = end - 1 - (len(piece) - len(piece.rstrip()))
+                if last != chars[-1] and last > chars[0]:
+                    boxes.append(charbox(last))
+                middles = [(b[1] + b[3]) / 2 for b in boxes]
+                regular = max(middles) - min(middles) <= 0.5 * size \
+                    and all(a[0] <= b[0] + 1 for a, b in itertools.pairwise(boxes))
+                spans.append((start, end, min(b[1] for b in boxes), max(b[3] for b in boxes), boxes[-1][2], regular))
         elif piece.strip() == "":
             lines.append(PlacedLine("", 0.0, 0.0, 0.0, 0.0))
+            if spans is not None:
+                spans.append((start, end, 0.0, 0.0, 0.0, True))
         start = end + 2
     return lines
 
@@ -115,7 +146,7 @@ def _wide_gaps(piece: str, start: int, size: float, charbox) -> str:
     for k, ch in enumerate(piece):
         if ch != " " or k == 0 or k + 1 >= len(piece) or piece[k - 1] == " " or piece[k + 1] == " ":
             continue
-        gap = charbox(start + k + 1, loose=True)[0] - charbox(start + k - 1, loose=True)[2]
+        gap = charbox(start + k + 1, True)[0] - charbox(start + k - 1, True)[2]
         if gap > 1.4 * size:
             out[k] = "   "
     return "".join(out)
@@ -137,23 +168,27 @@ def _plumber_line_text(line: dict) -> str:
 
 
 def pdfplumber_pages(data: bytes, name: str) -> list[PdfPage]:
-    """The text lines of every page, read with pdfplumber."""
+    """The text lines of every page, read with pdfplumber; ruled tables as one line a row, found by
+    the same grid code as pdfium's (extract.pdftables), so that both engines give the same rows."""
     import pdfplumber
     from pdfminer.pdfdocument import PDFPasswordIncorrect
     from pdfplumber.utils.exceptions import PdfminerException
 
+    from gazettekg.extract.pdftables import join_page_tables, place_rows, plumber_tables
+
     check_pdf_bytes(data, name)
     try:
         with pdfplumber.open(io.BytesIO(data)) as document:
-            pages = []
+            read = []
             for page in document.pages:
                 lines = [PlacedLine(_plumber_line_text(line), line["top"], line["bottom"], line["x0"],
                                     line["chars"][0]["size"] if line.get("chars") else line["bottom"] - line["top"],
                                     line["x1"])
                          for line in page.extract_text_lines(strip=False)]
-                pages.append(PdfPage(float(page.height), lines))
+                read.append((float(page.height), lines, plumber_tables(page, lines)))
                 page.close()
-            return pages
+            join_page_tables(read)
+            return [PdfPage(height, place_rows(lines, tables)) for height, lines, tables in read]
     except PdfminerException as error:
         cause = error.args[0] if error.args else error
         if isinstance(cause, PDFPasswordIncorrect):
@@ -166,36 +201,45 @@ def pdfplumber_pages(data: bytes, name: str) -> list[PdfPage]:
 
 
 def body_lines(page: PdfPage) -> list[tuple[str, LineLayout]]:
-    """The page's body lines with their layout: running header and footer dropped by position."""
-    placed = [line for line in page.lines if line.text.strip()]
-    if not placed:
+    """The page's body lines with their layout: running header and footer dropped by position.
+
+    Table rows (``PlacedLine.row``, extract.pdftables) are body wherever they stand. The page is
+    measured (line pitch, type size, what runs on into the edge bands, the left margin) on its text
+    lines, those read into table cells included, as it was before its tables were read; a row,
+    like the line after one, opens a paragraph (a gap above it)."""
+    measured = [line for line in page.lines if (line.text.strip() or line.cell) and not line.row]
+    if not measured and not any(line.row for line in page.lines):
         return []
     band = page.height * EDGE_BAND
-    inside = [line for line in placed if band <= (line.top + line.bottom) / 2 <= page.height - band]
-    pitch = _pitch(inside or placed)
+    inside = [line for line in measured if band <= (line.top + line.bottom) / 2 <= page.height - band]
+    if measured:
+        pitch = _pitch(inside or measured)
+    else:
+        pitch = 1.5 * statistics.median(line.size for line in page.lines if line.row)
     body_size = statistics.median(line.size for line in inside) if inside else 0.0
-    keep = {k for k, line in enumerate(placed) if band <= (line.top + line.bottom) / 2 <= page.height - band}
-    if not inside:
-        keep = set(range(len(placed)))
+    keep = {id(line) for line in inside} if inside else {id(line) for line in measured}
     grew = True
     while grew:  # the body runs on into the band, line by line; a header or footer stands apart
         grew = False
-        for k, line in enumerate(placed):
-            if k in keep:
+        for line in measured:
+            if id(line) in keep:
                 continue
             centre = (line.top + line.bottom) / 2
             reach = 2.5 * pitch if line.size >= 0.85 * body_size else 1.2 * pitch
-            if any(abs(centre - (placed[j].top + placed[j].bottom) / 2) <= reach for j in keep):
-                keep.add(k)
+            if any(abs(centre - (other.top + other.bottom) / 2) <= reach for other in measured if id(other) in keep):
+                keep.add(id(line))
                 grew = True
-    kept = [line for k, line in enumerate(placed) if k in keep]
-    margin = _left_margin(kept)
+    margin = _left_margin([line for line in measured if id(line) in keep])
     out = []
     previous: PlacedLine | None = None
-    for line in kept:
+    for line in page.lines:
+        if not line.row and (line.cell or not line.text.strip() or id(line) not in keep):
+            continue
         size = line.size or pitch or 10.0
         indent = max(0.0, (line.left - margin) / size) if margin is not None else 0.0
         gap = previous is not None and (line.top + line.bottom) / 2 - (previous.top + previous.bottom) / 2 > 1.3 * pitch
+        if line.row or (previous is not None and previous.row):
+            gap = True
         out.append((line.text, LineLayout(round(indent * 2) / 2, gap)))
         previous = line
     return out
