@@ -198,9 +198,14 @@ def _section_year(text: str, section: Section | None, doc: Document, plan: PlanP
     if section is None:
         return None
     body_end = min([c.start for c in section.children] + [section.end])
-    for t in find_time_exprs(text[section.start:body_end], doc.date, plan):
-        if t.kind == "by" and t.date_end:
-            return int(t.date_end[:4])
+    start = section.start
+    while start < body_end:  # a long body in pieces of paragraphs: the first piece that says is enough
+        nl = text.find("\n", start + 20000, body_end)
+        end = body_end if nl == -1 else nl
+        for t in find_time_exprs(text[start:end], doc.date, plan):
+            if t.kind == "by" and t.date_end:
+                return int(t.date_end[:4])
+        start = end
     for s in section_index(doc).enclosing(section.start):
         if m := _TITLE_YEAR.search(s.title or ""):
             return int(m[1])

@@ -377,10 +377,10 @@ def find_durations(text: str, plan: PlanPeriod | None = None) -> list[TimeExpr]:
     """``五年内`` (ending with a plan of that length), ``3 年培育期``, ``五年周期``, ``留存 3 年``."""
     norm = half_width(text)
     out: list[TimeExpr] = []
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(len(norm))  # what earlier matches cover: one slice test a match, however many were taken
     for rx in (_KEEP_RE, _WITHIN_RE, _TERM_RE, _SERVICE_RE, _TERM_LIMIT_RE):
         for m in rx.finditer(norm):
-            if any(s < m.end() and m.start() < e for s, e in taken):
+            if any(taken[m.start():m.end()]):
                 continue
             try:
                 n = _num(m["n"])
@@ -393,7 +393,7 @@ def find_durations(text: str, plan: PlanPeriod | None = None) -> list[TimeExpr]:
                 end = f"{plan.last_year}-12-31"
             start = m.start("n") if rx is _TERM_LIMIT_RE and m["n"] else m.start()
             out.append(TimeExpr(text[start:m.end()], start, m.end(), "duration", None, end))
-            taken.append((m.start(), m.end()))
+            taken[m.start():m.end()] = b"\x01" * (m.end() - m.start())
     return out
 
 
@@ -409,10 +409,12 @@ _CYCLE_RE = re.compile(r"(?<![\d一二三四五六七八九十第本当上下每
 def find_recurrences(text: str) -> list[TimeExpr]:
     """``每季度``, ``每月``, ``每年``, ``每半年`` and cycles such as ``月统计通报``."""
     out = []
+    every = bytearray(len(text))
     for m in _EVERY_RE.finditer(text):
         out.append(TimeExpr(m[0], m.start(), m.end(), "recurring", None, None, _RECURRENCE[m[1]]))
+        every[m.start():m.end()] = b"\x01" * (m.end() - m.start())
     for m in _CYCLE_RE.finditer(text):
-        if any(t.start <= m.start() < t.end for t in out):
+        if every[m.start()]:
             continue
         unit = "季度" if m[1].startswith("季") else m[1]
         end = m.end()
