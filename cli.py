@@ -64,27 +64,43 @@ class _OcrProgress:
             self.bar.__exit__(None, None, None)
 
 
-def _extract_all(inputs: tuple[Path, ...], engine: str, max_chars: int | None = None, ocr: str = "auto"):
-    """Extract each input; a bad one is reported by name and the rest go on."""
-    from gazettekg.extract.errors import InputError
-    from gazettekg.extract.pipeline import MAX_CHARS, extract_file
+def _extract_all(inputs: tuple[Path, ...], engine: str, max_chars: int | None = None, ocr: str = "auto",
+                 workers: int | None = 1):
+    """Extract each input (in ``workers`` processes; None: one a core); a bad one is reported by name
+    and the rest go on. Results, errors and warnings come in input order whatever the workers."""
+    from gazettekg.extract.batch import extract_many, extract_one
+    from gazettekg.extract.pipeline import MAX_CHARS
 
     files, failed = _input_files(inputs)
-    done = []
+    options = {"engine": engine, "max_chars": max_chars or MAX_CHARS, "ocr": ocr}
+    done, pages = [], 0
     with _progress(len(files), "extracting") as bar:
-        for path in files:
+        if workers == 1 or len(files) == 1:  # in this process, with a progress bar for OCR'd pages
+            outcomes = (_with_ocr_progress(path, options) for path in files)
+        else:
+            outcomes = extract_many(files, workers, **options)
+        for outcome in outcomes:
             bar.update(1)
-            progress = _OcrProgress(path)
-            try:
-                with _warnings_reported():
-                    done.append(extract_file(path, engine=engine, max_chars=max_chars or MAX_CHARS, ocr=ocr,
-                                             on_ocr_page=progress))
-            except InputError as error:
-                click.echo(f"error: {error}", err=True)
-                failed.append(path)
-            finally:
-                progress.close()
+            for said in outcome.warnings:
+                click.echo(f"warning: {said}", err=True)
+            if outcome.error is not None:
+                click.echo(f"error: {outcome.error}", err=True)
+                failed.append(outcome.path)
+            else:
+                done.append(outcome.extraction)
+                pages += outcome.pages
+    _ = extract_one  # noqa: F841 (imported for _with_ocr_progress's use below)
     return done, failed
+
+
+def _with_ocr_progress(path: Path, options: dict):
+    from gazettekg.extract.batch import extract_one
+
+    progress = _OcrProgress(path)
+    try:
+        return extract_one(path, options, on_ocr_page=progress)
+    finally:
+        progress.close()
 
 
 @contextlib.contextmanager
@@ -193,17 +209,55 @@ def _store_option(command):
                         default=Path("gazettekg-data"), show_default=True, help=_STORE_HELP)(command)
 
 
-def _open_store(store_dir: Path, must_exist: bool = True):
+def _open_store(store_dir: Path, must_exist: bool = True, write: bool = False):
+    """The store: read-only (beside a writer, never in its way) unless ``write`` (hold the writer lock)."""
     from gazettekg.graph.store import GraphStore
 
     if must_exist and not (store_dir / "oxigraph").exists():
         raise click.ClickException(
             f"no store at {store_dir}; run `gazettekg ingest INPUT... --store {store_dir}` first"
         )
+    with _store_errors(store_dir):
+        try:
+            return GraphStore(store_dir, read_only=not write)
+        except OSError as error:  # RocksDB refuses a second writer, or the folder is not a store
+            raise click.ClickException(f"cannot open the store at {store_dir}: {error}") from error
+
+
+@contextlib.contextmanager
+def _store_errors(store_dir: Path):
+    """A damaged store, a writer that held the lock too long, a lost graph server: one line each."""
+    from gazettekg.graph.damage import StoreDamaged
+    from gazettekg.graph.lock import LockTimeout
+
     try:
-        return GraphStore(store_dir)
-    except OSError as error:  # RocksDB refuses a second writer, or the folder is not a store
-        raise click.ClickException(f"cannot open the store at {store_dir}: {error}") from error
+        yield
+    except StoreDamaged as error:
+        raise click.ClickException(str(error)) from None
+    except LockTimeout as error:
+        raise click.ClickException(f"{error}; try again later or give --wait SECONDS") from None
+    except Exception as error:
+        if type(error).__module__.startswith("redis") and "Connection" in type(error).__name__:
+            from gazettekg.graph.falkor import database_path
+
+            raise click.ClickException(str(StoreDamaged(database_path(store_dir), str(error)[:200]))) from None
+        raise
+
+
+def _cypher_behind_warning(store_dir: Path) -> None:
+    """Warn (one line) when the property graph lacks inputs the RDF store holds; never fails a reader."""
+    from gazettekg.graph import falkor
+    from gazettekg.graph.damage import StoreDamaged
+    from gazettekg.graph.store import MANIFEST, read_manifest
+
+    try:
+        stale = falkor.behind(store_dir, read_manifest(store_dir / MANIFEST)["inputs"])
+    except StoreDamaged as error:
+        click.echo(f"warning: {error}", err=True)
+        return
+    if stale:
+        click.echo(f"warning: the property graph lacks the current version of {len(stale)} ingested input(s); "
+                   f"Cypher and SPARQL may disagree — run `gazettekg repair --store {store_dir}`", err=True)
 
 
 def _falkor_sync():
@@ -245,11 +299,15 @@ def _print_rows(columns: list[str], rows: list[tuple], fmt: str) -> None:
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @_store_option
 @click.option("--force", is_flag=True, help="Re-extract and rewrite inputs even when unchanged.")
-def ingest(inputs: tuple[Path, ...], store_dir: Path, force: bool) -> None:
+@click.option("--wait", "wait", type=click.FloatRange(min=0), default=60.0, show_default=True,
+              help="Seconds to wait for another writer (ingest, repair) to finish with the store.")
+def ingest(inputs: tuple[Path, ...], store_dir: Path, force: bool, wait: float) -> None:
     """Extract gazette issues and write them into the knowledge-graph store.
 
     Each issue replaces its own named graph, so ingesting again changes nothing;
-    an input whose content is unchanged since the last ingest is skipped.
+    an input whose content is unchanged since the last ingest is skipped — unless the
+    property graph lacks it (a crash, a `cypher --write`), which is then rebuilt.
+    One writer at a time: a second ingest waits for the first (--wait).
 
     \b
     Example:
@@ -257,28 +315,42 @@ def ingest(inputs: tuple[Path, ...], store_dir: Path, force: bool) -> None:
     """
     from gazettekg.extract.errors import InputError
     from gazettekg.extract.pipeline import extract_file
+    from gazettekg.graph.lock import writer_lock
 
     files, failed = _input_files(inputs)
-    store = _open_store(store_dir, must_exist=False)
-    sync = _falkor_sync()
-    with _progress(len(files), "ingesting") as bar:
-        for path in files:
-            bar.update(1)
-            try:
-                with _warnings_reported():
-                    result, extraction = store.ingest_file(path, extract_file, force=force)
-            except InputError as error:
-                click.echo(f"error: {error}", err=True)
-                failed.append(path)
-                continue
-            if result.skipped:
-                click.echo(f"unchanged  {printable(str(path))}  ({result.issue})")
-                continue
-            click.echo(f"ingested   {printable(str(path))}  ({result.issue}): {result.triples} triples in "
-                       f"{result.seconds:.2f}s")
-            if sync is not None and extraction is not None:
-                sync(store_dir, extraction)
-    store.flush()
+    done = 0
+    try:
+        with _store_errors(store_dir), writer_lock(store_dir, wait, on_wait=lambda pid: click.echo(
+                f"waiting for another writer (pid {pid or '?'}) to finish with {store_dir} …", err=True)):
+            store = _open_store(store_dir, must_exist=False, write=True)
+            derived = None
+            if _falkor_sync() is not None:
+                from gazettekg.graph.falkor import PropertyGraphSync
+
+                derived = PropertyGraphSync(store_dir)
+            with _progress(len(files), "ingesting") as bar:
+                for path in files:
+                    bar.update(1)
+                    try:
+                        with _warnings_reported():
+                            result, _ = store.ingest_file(path, extract_file, force=force, derived=derived)
+                    except InputError as error:
+                        click.echo(f"error: {error}", err=True)
+                        failed.append(path)
+                        continue
+                    done += 1
+                    if result.repaired:
+                        click.echo(f"repaired   {printable(str(path))}  ({result.issue}): the property graph "
+                                   f"lacked it and was rebuilt in {result.seconds:.2f}s")
+                    elif result.skipped:
+                        click.echo(f"unchanged  {printable(str(path))}  ({result.issue})")
+                    else:
+                        click.echo(f"ingested   {printable(str(path))}  ({result.issue}): {result.triples} triples "
+                                   f"in {result.seconds:.2f}s")
+            store.flush()
+    except KeyboardInterrupt:
+        raise click.ClickException(f"interrupted after {done} of {len(files)} input(s); every input is either "
+                                   "written whole or left as it was, in both stores") from None
     if failed:
         raise click.ClickException(_failed_message(failed, len(files) + len(failed) - len(set(failed) & set(files))))
 
@@ -340,7 +412,9 @@ def query(name: str, params: tuple[str, ...], lang: str, fmt: str, store_dir: Pa
             raise click.ClickException(
                 f"Cypher needs the property graph (pip install 'gazettekg[cypher]'): {error}"
             ) from error
-        columns, rows = run_cypher(store_dir, queries.load(name, "cypher"), values)
+        with _store_errors(store_dir):
+            columns, rows = run_cypher(store_dir, queries.load(name, "cypher"), values)  # read-only
+            _cypher_behind_warning(store_dir)
     else:
         from gazettekg.graph.sparql import run
 
@@ -503,8 +577,15 @@ def _pg_param_value(text: str) -> object:
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 @click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("gazettekg-data"), show_default=True, help=_PG_STORE_HELP)
-def cypher_command(text: str, params: tuple[str, ...], fmt: str, store_dir: Path) -> None:
+@click.option("--write", is_flag=True,
+              help="Allow a query that changes the graph (saved; SPARQL and Cypher then disagree until `repair`).")
+@click.option("--wait", "wait", type=click.FloatRange(min=0), default=60.0, show_default=True,
+              help="With --write: seconds to wait for another writer to finish with the store.")
+def cypher_command(text: str, params: tuple[str, ...], fmt: str, store_dir: Path, write: bool, wait: float) -> None:
     """Run a Cypher query on the store's embedded property graph (FalkorDBLite).
+
+    Read-only: the property graph is derived from the RDF store, and a query that would
+    change it is refused, unless --write.
 
     \b
     Examples:
@@ -523,11 +604,51 @@ def cypher_command(text: str, params: tuple[str, ...], fmt: str, store_dir: Path
         if not sep or not key.strip():
             raise click.ClickException(f"--param wants KEY=VALUE, got {item!r}")
         values[key.strip()] = _pg_param_value(value)
-    try:
-        columns, rows = falkor.run_cypher(store_dir, text, values)
-    except Exception as error:  # the server's message names the syntax or runtime error
-        raise click.ClickException(f"Cypher error: {error}") from error
+    from gazettekg.graph.lock import writer_lock
+
+    with _store_errors(store_dir):
+        try:
+            if write:
+                with writer_lock(store_dir, wait):
+                    columns, rows = falkor.run_cypher(store_dir, text, values, write=True)
+                click.echo("warning: the property graph was changed by hand: SPARQL and Cypher now knowingly "
+                           f"disagree; `gazettekg repair --store {store_dir}` rebuilds it from the RDF store", err=True)
+            else:
+                columns, rows = falkor.run_cypher(store_dir, text, values)
+        except Exception as error:  # the server's message names the syntax or runtime error
+            if type(error).__name__ == "ResponseError" and "read-only" in str(error):
+                raise click.ClickException("this query writes, and the property graph is read-only (it is derived "
+                                           "from the RDF store); add --write to change it anyway") from None
+            if type(error).__name__ == "ResponseError":
+                raise click.ClickException(f"Cypher error: {error}") from None
+            raise
     _print_rows(columns, [tuple(r) for r in rows], fmt)
+
+
+@main.command()
+@_store_option
+@click.option("--wait", "wait", type=click.FloatRange(min=0), default=60.0, show_default=True,
+              help="Seconds to wait for another writer to finish with the store.")
+def repair(store_dir: Path, wait: float) -> None:
+    """Check the store and rebuild what is derived, one line per action.
+
+    Damaged files are set aside (FILE.damaged-TIMESTAMP) and rebuilt: the manifest from the
+    saved extractions and the RDF graphs, the Oxigraph database from the saved extractions,
+    and the property graph (Cypher) always whole from the RDF store's inputs.
+
+    \b
+    Example:
+        gazettekg repair --store ./gazettekg-data
+    """
+    from gazettekg.extract.pipeline import extract_file
+    from gazettekg.graph.lock import writer_lock
+    from gazettekg.graph.repair import repair as run_repair
+
+    if not (store_dir / "oxigraph").exists() and not (store_dir / "manifest.json").exists():
+        raise click.ClickException(f"no store at {store_dir}")
+    with _store_errors(store_dir), writer_lock(store_dir, wait):
+        run_repair(store_dir, click.echo, extract_file)
+    click.echo(f"{store_dir}: SPARQL and Cypher hold the same inputs")
 
 
 # ---- deliverable commands ----

@@ -116,6 +116,33 @@ def graph_statements(graph: PropertyGraph, batch_size: int = DEFAULT_BATCH_SIZE)
     return deletes + merge_statements(graph, batch_size)
 
 
-def issue_statements(extraction: IssueExtraction, batch_size: int = DEFAULT_BATCH_SIZE) -> list[Statement]:
-    """Everything that loads one issue, idempotently: its delete statements, then its MERGEs."""
-    return graph_statements(build_property_graph(extraction), batch_size)
+# The node recording which version of an input the property graph holds: a bookkeeping node of
+# the embedded graph (never exported), so that a stale or partial graph is told from a current one.
+INPUT_LABEL = "IngestedInput"
+
+
+def input_marker(graph: PropertyGraph, issue: str, id: str, **given: object) -> dict:
+    """The marker's properties: the input (``id``), what the caller gives (its digest…), its issue,
+    and how much of the graph is the issue's own (documents, document-scoped nodes)."""
+    documents = [row["id"] for row in graph.nodes.get("Document", [])]
+    scoped = sum(len(graph.nodes.get(label, [])) for label in DOCUMENT_SCOPED_LABELS)
+    return {**given, "id": id, "issue": issue, "issue_key": issue_key(issue),
+            "documents": len(documents), "scoped": scoped}  # fmt: skip
+
+
+def issue_statements(
+    extraction: IssueExtraction, batch_size: int = DEFAULT_BATCH_SIZE, marker: dict | None = None
+) -> list[Statement]:
+    """Everything that loads one issue, idempotently: its delete statements, then its MERGEs.
+
+    With ``marker`` ({"id": input, "sha256": …}, see :func:`input_marker`) the input's marker is
+    deleted first and written by the last statement, so it is there only when everything before it was.
+    """
+    graph = build_property_graph(extraction)
+    statements = graph_statements(graph, batch_size)
+    if marker is None:
+        return statements
+    marker = input_marker(graph, extraction.issue, **marker)
+    first = (f"MATCH (m:{INPUT_LABEL} {{id: $id}}) DELETE m", {"id": marker["id"]})
+    last = (f"MERGE (m:{INPUT_LABEL} {{id: $id}}) SET m += $props", {"id": marker["id"], "props": marker})
+    return [first, *statements, last]

@@ -22,19 +22,25 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pickle
+import re
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 
 from gazettekg.graph import rdf
+from gazettekg.graph.damage import StoreDamaged
+from gazettekg.graph.lock import interrupts_deferred
 from gazettekg.records import IssueExtraction
 
 DEFAULT_STORE_DIR = Path("gazettekg-data")
 MANIFEST = "manifest.json"
+EXTRACTIONS = "extractions"  # STORE/extractions/SHA256.pickle: each ingested input's extraction, to rebuild from
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +51,7 @@ class IngestResult:
     triples: int  # triples written for this issue (its graph plus the shared nodes it describes)
     skipped: bool  # unchanged since the last ingest
     seconds: float
+    repaired: bool = False  # unchanged, but a derived store (the property graph) was behind and was rebuilt
 
 
 def sha256_of(path: Path) -> str:
@@ -98,26 +105,82 @@ def replacement_update(graph: Graph, issue_graph: URIRef, also_drop: Iterable[st
     return "\n".join(parts), len(own) + len(in_content) + len(shared_triples)
 
 
-class GraphStore:
-    """An Oxigraph store with an ingest manifest; in memory when ``directory`` is None."""
+class Derived(Protocol):
+    """A store kept in step with the RDF graph (the property graph): told of every ingest."""
 
-    def __init__(self, directory: Path | str | None = None) -> None:
+    def holds(self, key: str, sha256: str) -> bool:
+        """True when it holds this version of the input ``key`` (a resolved path), whole."""
+
+    def write(self, extraction: IssueExtraction, key: str, sha256: str) -> None:
+        """Replace what the input contributed with ``extraction``, durably."""
+
+
+def open_oxigraph(path: Path, read_only: bool = False) -> ox.Store:
+    """The Oxigraph database at ``path``; a damaged one raises StoreDamaged naming the file."""
+    try:
+        return ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
+    except (OSError, RuntimeError, ValueError) as error:
+        text = str(error)
+        if "lock" in text.lower() and "corrupt" not in text.lower():
+            raise
+        match = re.search(r"(/\S+?\.(?:sst|log|ldb)|MANIFEST-\d+|CURRENT|OPTIONS-\d+)", text)
+        where = match.group(1) if match else ""
+        named = Path(where) if where.startswith("/") else path / where if where else path
+        raise StoreDamaged(named, text.splitlines()[0][:200] if text else type(error).__name__,
+                           "run `gazettekg repair` (it sets the database aside and rebuilds it from the "
+                           "saved extractions, or re-ingest the inputs)") from error  # fmt: skip
+
+
+def read_manifest(path: Path) -> dict:
+    """manifest.json, checked: a truncated or garbled one raises StoreDamaged naming it."""
+    if not path.exists():
+        return {"inputs": {}}
+    try:
+        data = json.loads(path.read_bytes().decode("utf-8"))
+        inputs = data["inputs"]
+        if not isinstance(inputs, dict):
+            raise TypeError("inputs is not an object")
+        for entry in inputs.values():
+            if not (isinstance(entry, dict) and all(isinstance(entry.get(k), str) for k in ("sha256", "issue", "graph"))
+                    and isinstance(entry.get("documents", []), list)):  # fmt: skip
+                raise TypeError("an entry lacks sha256, issue or graph")
+    except (OSError, ValueError, TypeError, KeyError, AttributeError) as error:  # UnicodeDecodeError is a ValueError
+        raise StoreDamaged(path, f"{type(error).__name__}: {error}"[:200]) from error
+    return data
+
+
+def _load_saved(path: Path) -> tuple[str, IssueExtraction | None]:
+    try:
+        value = pickle.loads(path.read_bytes())
+        source, extraction = value["source"], value["extraction"]
+    except Exception:  # a missing, damaged or outdated file is simply not there
+        return "", None
+    return (str(source), extraction) if isinstance(extraction, IssueExtraction) else ("", None)
+
+
+class GraphStore:
+    """An Oxigraph store with an ingest manifest; in memory when ``directory`` is None.
+
+    ``read_only`` opens the database read-only (a reader beside a writer); the manifest is read
+    when first needed, so a reader that only queries never trips over a damaged one.
+    """
+
+    def __init__(self, directory: Path | str | None = None, read_only: bool = False) -> None:
         self.directory = Path(directory) if directory is not None else None
+        self._manifest: dict | None
         if self.directory is None:
             self.oxigraph = ox.Store()
-            self._manifest: dict = {"inputs": {}}
+            self._manifest = {"inputs": {}}
         else:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            self.oxigraph = ox.Store(str(self.directory / "oxigraph"))
-            self._manifest = self._read_manifest()
+            if not read_only:
+                self.directory.mkdir(parents=True, exist_ok=True)
+            self.oxigraph = open_oxigraph(self.directory / "oxigraph", read_only)
+            self._manifest = None
 
     # ---- manifest ----
     def _read_manifest(self) -> dict:
         assert self.directory is not None
-        path = self.directory / MANIFEST
-        if not path.exists():
-            return {"inputs": {}}
-        return json.loads(path.read_text(encoding="utf-8"))
+        return read_manifest(self.directory / MANIFEST)
 
     def _write_manifest(self) -> None:
         if self.directory is None:
@@ -125,13 +188,52 @@ class GraphStore:
         path = self.directory / MANIFEST
         tmp = path.with_suffix(".json.tmp")
         text = json.dumps(self._manifest, ensure_ascii=False, indent=1, sort_keys=True)
-        tmp.write_text(text, encoding="utf-8")
+        with open(tmp, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
         os.replace(tmp, path)  # atomic: a crash leaves the old manifest, never half a file
 
     @property
     def manifest(self) -> dict[str, dict]:
         """Ingested inputs by resolved path: sha256, issue key, graph IRI, triple count."""
+        if self._manifest is None:
+            self._manifest = self._read_manifest()
         return self._manifest["inputs"]
+
+    # ---- saved extractions (what the property graph and the RDF graph are rebuilt from) ----
+    def _extraction_path(self, sha256: str) -> Path | None:
+        return self.directory / EXTRACTIONS / f"{sha256}.pickle" if self.directory is not None else None
+
+    def save_extraction(self, extraction: IssueExtraction, sha256: str, source: str = "") -> None:
+        path = self._extraction_path(sha256)
+        if path is None:
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".tmp{os.getpid()}")
+        tmp.write_bytes(pickle.dumps({"source": source, "extraction": extraction}, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(tmp, path)
+
+    def saved_extraction(self, sha256: str) -> IssueExtraction | None:
+        """The extraction an ingest of this content saved, or None (missing, unreadable, other version)."""
+        path = self._extraction_path(sha256)
+        return _load_saved(path)[1] if path is not None else None
+
+    def saved_extractions(self) -> dict[str, tuple[str, IssueExtraction]]:
+        """Every readable saved extraction: sha256 -> (input it was read from, extraction)."""
+        if self.directory is None or not (self.directory / EXTRACTIONS).is_dir():
+            return {}
+        found = {path.stem: _load_saved(path) for path in sorted((self.directory / EXTRACTIONS).glob("*.pickle"))}
+        return {sha: (source, x) for sha, (source, x) in found.items() if x is not None}
+
+    def prune_extractions(self) -> None:
+        """Drop saved extractions no manifest entry refers to any more."""
+        if self.directory is None or not (self.directory / EXTRACTIONS).is_dir():
+            return
+        wanted = {entry["sha256"] for entry in self.manifest.values()}
+        for path in (self.directory / EXTRACTIONS).iterdir():
+            if path.suffix == ".pickle" and path.stem not in wanted:
+                path.unlink(missing_ok=True)
 
     def is_current(self, path: Path, sha256: str | None = None) -> bool:
         """True when ``path`` was ingested with this content and its graph is still in the store."""
@@ -144,9 +246,20 @@ class GraphStore:
 
     # ---- writing ----
     def ingest(
-        self, extraction: IssueExtraction, source: Path | str | None = None, sha256: str | None = None
+        self, extraction: IssueExtraction, source: Path | str | None = None, sha256: str | None = None,
+        derived: Derived | None = None,
     ) -> IngestResult:
-        """Write one issue, replacing whatever an earlier ingest of it (or of ``source``) wrote."""
+        """Write one issue, replacing whatever an earlier ingest of it (or of ``source``) wrote.
+
+        Order: the RDF graphs (one transaction), the saved extraction, ``derived`` (the property
+        graph), and last the manifest — so the manifest never claims what a store lacks. Ctrl-C is
+        held back until the input is written everywhere.
+        """
+        with interrupts_deferred():
+            return self._ingest(extraction, source, sha256, derived)
+
+    def _ingest(self, extraction: IssueExtraction, source: Path | str | None, sha256: str | None,
+                derived: Derived | None) -> IngestResult:  # fmt: skip
         began = time.perf_counter()
         graph, content = rdf.build_issue(extraction)
         issue_graph = rdf.issue_graph_iri(extraction)
@@ -158,14 +271,19 @@ class GraphStore:
         update, count = replacement_update(graph, issue_graph, stale, content)
         self.oxigraph.update(update)
         if key is not None:
+            sha256 = sha256 or sha256_of(Path(source))
+            self.save_extraction(extraction, sha256, key)
+            if derived is not None:
+                derived.write(extraction, key, sha256)
             self.manifest[key] = {
-                "sha256": sha256 or sha256_of(Path(source)),
+                "sha256": sha256,
                 "issue": extraction.issue,
                 "graph": str(issue_graph),
                 "documents": sorted(str(g) for g in content),
                 "triples": count,
             }
             self._write_manifest()
+            self.prune_extractions()
         return IngestResult(
             str(source or extraction.source.name), extraction.issue, str(issue_graph), count, False,
             time.perf_counter() - began,
@@ -177,22 +295,33 @@ class GraphStore:
         extract: Callable[[Path], IssueExtraction],
         *,
         force: bool = False,
+        derived: Derived | None = None,
     ) -> tuple[IngestResult, IssueExtraction | None]:
-        """Extract and ingest ``path`` unless the manifest says it is unchanged.
+        """Extract and ingest ``path`` unless it is unchanged: the manifest and the RDF graph hold
+        this content, and so does ``derived`` (the property graph). When only ``derived`` is behind,
+        it alone is rebuilt (from the saved extraction, else by extracting again): ``repaired``.
 
-        Returns the result and the extraction (None when skipped), so callers can feed
-        the same extraction to other stores (the property graph).
+        Returns the result and the extraction (None when skipped).
         """
         began = time.perf_counter()
         digest = sha256_of(path)
+        key = str(Path(path).resolve())
         if not force and self.is_current(path, digest):
-            entry = self.manifest[str(Path(path).resolve())]
-            skipped = IngestResult(
-                str(path), entry["issue"], entry["graph"], entry["triples"], True, time.perf_counter() - began
-            )
-            return skipped, None
+            entry = self.manifest[key]
+            if derived is None or derived.holds(key, digest):
+                skipped = IngestResult(
+                    str(path), entry["issue"], entry["graph"], entry["triples"], True, time.perf_counter() - began
+                )
+                return skipped, None
+            extraction = self.saved_extraction(digest) or extract(path)
+            with interrupts_deferred():
+                self.save_extraction(extraction, digest, key)
+                derived.write(extraction, key, digest)
+            repaired = IngestResult(str(path), entry["issue"], entry["graph"], entry["triples"], True,
+                                    time.perf_counter() - began, repaired=True)  # fmt: skip
+            return repaired, extraction
         extraction = extract(path)
-        result = self.ingest(extraction, source=path, sha256=digest)
+        result = self.ingest(extraction, source=path, sha256=digest, derived=derived)
         return result, extraction
 
     def remove(self, path: Path) -> bool:
