@@ -16,19 +16,21 @@ def main() -> None:
     """Turn Chinese government gazettes into a knowledge graph of who must do what, by when."""
 
 
-def _progress(length: int, label: str):
-    """A progress bar on a terminal; silent when stderr is a pipe or a file."""
+def _progress(length: int, label: str, counted: bool = False):
+    """A progress bar on a terminal; silent when stderr is a pipe or a file. ``counted``: the bar
+    also shows the item passed with each update (the pages read so far)."""
     import contextlib
     import sys
 
     if not sys.stderr.isatty():
 
         class _Quiet:
-            def update(self, n: int) -> None:
+            def update(self, n: int, item: object = None) -> None:
                 pass
 
         return contextlib.nullcontext(_Quiet())
-    return click.progressbar(length=length, label=label, file=sys.stderr)
+    return click.progressbar(length=length, label=label, file=sys.stderr,
+                             item_show_func=(lambda item: item) if counted else None)
 
 
 def _input_files(inputs: tuple[Path, ...]) -> tuple[list[Path], list[Path]]:
@@ -68,19 +70,20 @@ def _extract_all(inputs: tuple[Path, ...], engine: str, max_chars: int | None = 
                  workers: int | None = 1):
     """Extract each input (in ``workers`` processes; None: one a core); a bad one is reported by name
     and the rest go on. Results, errors and warnings come in input order whatever the workers."""
-    from gazettekg.extract.batch import extract_many, extract_one
+    from gazettekg.extract.batch import extract_many
     from gazettekg.extract.pipeline import MAX_CHARS
 
     files, failed = _input_files(inputs)
     options = {"engine": engine, "max_chars": max_chars or MAX_CHARS, "ocr": ocr}
     done, pages = [], 0
-    with _progress(len(files), "extracting") as bar:
+    with _progress(len(files), "extracting", counted=True) as bar:
         if workers == 1 or len(files) == 1:  # in this process, with a progress bar for OCR'd pages
             outcomes = (_with_ocr_progress(path, options) for path in files)
         else:
             outcomes = extract_many(files, workers, **options)
         for outcome in outcomes:
-            bar.update(1)
+            pages += outcome.pages
+            bar.update(1, f"{pages} pages")
             for said in outcome.warnings:
                 click.echo(f"warning: {said}", err=True)
             if outcome.error is not None:
@@ -88,8 +91,6 @@ def _extract_all(inputs: tuple[Path, ...], engine: str, max_chars: int | None = 
                 failed.append(outcome.path)
             else:
                 done.append(outcome.extraction)
-                pages += outcome.pages
-    _ = extract_one  # noqa: F841 (imported for _with_ocr_progress's use below)
     return done, failed
 
 
@@ -138,7 +139,10 @@ def _warnings_reported():
 @click.option("--ocr", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="Recognise PDF pages from their images: those without a text layer (auto), all, or none. "
                    "Needs the ocr extra.")
-def extract(inputs: tuple[Path, ...], out: Path, engine: str, show: str, max_chars: int | None, ocr: str) -> None:
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Worker processes extracting inputs at once (default: one per core).")
+def extract(inputs: tuple[Path, ...], out: Path, engine: str, show: str, max_chars: int | None, ocr: str,
+            workers: int | None) -> None:
     """Extract documents, tasks and responsibilities from gazette issues (PDF or text).
 
     Writes documents.jsonl, sections.jsonl, agencies.jsonl, assignments.jsonl,
@@ -153,11 +157,12 @@ def extract(inputs: tuple[Path, ...], out: Path, engine: str, show: str, max_cha
         gazettekg extract corpus/gazette-2022-01.pdf --out out/sample --show leads
         gazettekg extract downloads/ --out out/batch          # every input in a folder
         gazettekg extract scan.pdf --ocr auto --out out/scan   # pages without a text layer by OCR
+        gazettekg extract archive/ --workers 2 --out out/all   # two processes; same output as one
     """
     from gazettekg.extract.coverage import coverage, warning
     from gazettekg.extract.jsonl import write_jsonl
 
-    done, failed = _extract_all(inputs, engine, max_chars, ocr)
+    done, failed = _extract_all(inputs, engine, max_chars, ocr, workers)
     for extraction in done:
         for item in coverage(extraction):
             if item.thin:

@@ -1,0 +1,36 @@
+"""Parallel extraction (extract/batch.py): the same output as one process, bad inputs reported in order."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from gazettekg.cli import main
+from gazettekg.extract.batch import extract_many
+
+ROOT = Path(__file__).resolve().parent.parent
+DEV = ROOT / "tests" / "data" / "eval" / "dev" / "raw"
+INPUTS = [ROOT / "corpus" / "gazette-2022-01.txt", *sorted(DEV.glob("*.txt"))]
+
+
+def test_two_workers_write_byte_identical_json_lines(tmp_path):
+    runner = CliRunner()
+    for workers in ("1", "2"):
+        result = runner.invoke(main, ["extract", *map(str, INPUTS), "--workers", workers,
+                                      "--out", str(tmp_path / workers), "--show", "none"])
+        assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in (tmp_path / "1").iterdir())
+    assert names and names == sorted(p.name for p in (tmp_path / "2").iterdir())
+    for name in names:
+        assert (tmp_path / "1" / name).read_bytes() == (tmp_path / "2" / name).read_bytes(), name
+
+
+def test_a_bad_input_among_good_ones_is_reported_in_its_place(tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    paths = [INPUTS[1], empty, INPUTS[2]]
+    outcomes = list(extract_many(paths, workers=2))
+    assert [o.path for o in outcomes] == paths
+    assert outcomes[0].extraction and outcomes[2].extraction
+    assert outcomes[1].extraction is None and "empty.txt" in outcomes[1].error
