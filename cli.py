@@ -67,17 +67,20 @@ class _OcrProgress:
 
 
 def _extract_all(inputs: tuple[Path, ...], engine: str, max_chars: int | None = None, ocr: str = "auto",
-                 workers: int | None = 1):
-    """Extract each input (in ``workers`` processes; None: one a core); a bad one is reported by name
-    and the rest go on. Results, errors and warnings come in input order whatever the workers."""
-    from gazettekg.extract.batch import extract_many
+                 workers: int | None = 1, cluster: str | None = None):
+    """Extract each input (in ``workers`` processes, None: one a core; or on the Dask ``cluster``);
+    a bad one is reported by name and the rest go on. Results, errors and warnings come in input
+    order whatever the workers."""
+    from gazettekg.extract.batch import extract_many, extract_on_cluster
     from gazettekg.extract.pipeline import MAX_CHARS
 
     files, failed = _input_files(inputs)
     options = {"engine": engine, "max_chars": max_chars or MAX_CHARS, "ocr": ocr}
     done, pages = [], 0
     with _progress(len(files), "extracting", counted=True) as bar:
-        if workers == 1 or len(files) == 1:  # in this process, with a progress bar for OCR'd pages
+        if cluster:
+            outcomes = extract_on_cluster(files, cluster, **options)
+        elif workers == 1 or len(files) == 1:  # in this process, with a progress bar for OCR'd pages
             outcomes = (_with_ocr_progress(path, options) for path in files)
         else:
             outcomes = extract_many(files, workers, **options)
@@ -141,8 +144,11 @@ def _warnings_reported():
                    "Needs the ocr extra.")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Worker processes extracting inputs at once (default: one per core).")
+@click.option("--cluster", metavar="ADDRESS", default=None,
+              help="Extract on a Dask cluster: a scheduler address (tcp://host:8786), or `local`. "
+                   "Needs the cluster extra.")
 def extract(inputs: tuple[Path, ...], out: Path, engine: str, show: str, max_chars: int | None, ocr: str,
-            workers: int | None) -> None:
+            workers: int | None, cluster: str | None) -> None:
     """Extract documents, tasks and responsibilities from gazette issues (PDF or text).
 
     Writes documents.jsonl, sections.jsonl, agencies.jsonl, assignments.jsonl,
@@ -158,11 +164,17 @@ def extract(inputs: tuple[Path, ...], out: Path, engine: str, show: str, max_cha
         gazettekg extract downloads/ --out out/batch          # every input in a folder
         gazettekg extract scan.pdf --ocr auto --out out/scan   # pages without a text layer by OCR
         gazettekg extract archive/ --workers 2 --out out/all   # two processes; same output as one
+        gazettekg extract archive/ --cluster tcp://10.0.0.5:8786 --out out/all   # on Dask
     """
     from gazettekg.extract.coverage import coverage, warning
     from gazettekg.extract.jsonl import write_jsonl
 
-    done, failed = _extract_all(inputs, engine, max_chars, ocr, workers)
+    try:
+        done, failed = _extract_all(inputs, engine, max_chars, ocr, workers, cluster)
+    except (RuntimeError, OSError) as error:
+        if cluster is None:
+            raise
+        raise click.ClickException(f"cluster {cluster}: {error}") from None
     for extraction in done:
         for item in coverage(extraction):
             if item.thin:

@@ -1,4 +1,4 @@
-"""Many inputs at once: extraction in worker processes, results in input order.
+"""Many inputs at once: extraction in worker processes or on a Dask cluster, results in input order.
 
 Extraction is pure CPU work on one file at a time, so a batch spreads its files over worker
 processes (one per core by default) and hands back each file's outcome in the order the files
@@ -79,3 +79,30 @@ def extract_many(paths: Sequence[Path], workers: int | None = None, **options) -
             for future in pending:
                 future.cancel()
             raise
+
+
+def extract_on_cluster(paths: Sequence[Path], address: str, **options) -> Iterator[Outcome]:
+    """Each input's Outcome, in the order of ``paths``, extracted on a Dask cluster: one task per
+    input file. ``address`` is a scheduler's (``tcp://host:8786``; its workers must run this
+    package and see the files at the same paths — a shared folder) or ``local`` for a cluster of
+    one worker process per core on this machine, started and stopped here."""
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError as error:
+        raise RuntimeError("--cluster needs Dask: pip install 'gazettekg[cluster]'") from error
+    cluster = None
+    if address == "local":
+        cluster = LocalCluster(n_workers=default_workers(), threads_per_worker=1, processes=True,
+                               dashboard_address=None)
+        client = Client(cluster)
+    else:
+        client = Client(address, timeout=30)
+    try:
+        # pure=False: a file may change between runs under the same name; never reuse a result.
+        futures = client.map(extract_one, list(paths), options=options, pure=False)
+        for future in futures:
+            yield future.result()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()

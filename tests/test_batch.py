@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from gazettekg.cli import main
@@ -34,3 +35,14 @@ def test_a_bad_input_among_good_ones_is_reported_in_its_place(tmp_path):
     assert [o.path for o in outcomes] == paths
     assert outcomes[0].extraction and outcomes[2].extraction
     assert outcomes[1].extraction is None and "empty.txt" in outcomes[1].error
+
+
+def test_a_local_dask_cluster_gives_the_same_json_lines(tmp_path):
+    pytest.importorskip("distributed")
+    runner = CliRunner()
+    inputs = list(map(str, INPUTS[:3]))
+    for how in (["--workers", "1"], ["--cluster", "local"]):
+        result = runner.invoke(main, ["extract", *inputs, *how, "--out", str(tmp_path / how[0]), "--show", "none"])
+        assert result.exit_code == 0, result.output
+    for path in (tmp_path / "--workers").iterdir():
+        assert path.read_bytes() == (tmp_path / "--cluster" / path.name).read_bytes(), path.name
