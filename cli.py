@@ -67,7 +67,7 @@ class _OcrProgress:
 
 
 def _extract_all(inputs: tuple[Path, ...], engine: str, max_chars: int | None = None, ocr: str = "auto",
-                 workers: int | None = 1, cluster: str | None = None):
+                 workers: int | None = 1, cluster: str | None = None, strict: bool = False):
     """Extract each input (in ``workers`` processes, None: one a core; or on the Dask ``cluster``);
     a bad one is reported by name and the rest go on. Results, errors and warnings come in input
     order whatever the workers."""
@@ -75,7 +75,7 @@ def _extract_all(inputs: tuple[Path, ...], engine: str, max_chars: int | None = 
     from gazettekg.extract.pipeline import MAX_CHARS
 
     files, failed = _input_files(inputs)
-    options = {"engine": engine, "max_chars": max_chars or MAX_CHARS, "ocr": ocr}
+    options = {"engine": engine, "max_chars": max_chars or MAX_CHARS, "ocr": ocr, "strict": strict}
     done, pages = [], 0
     with _progress(len(files), "extracting", counted=True) as bar:
         if cluster:
@@ -147,8 +147,9 @@ def _warnings_reported():
 @click.option("--cluster", metavar="ADDRESS", default=None,
               help="Extract on a Dask cluster: a scheduler address (tcp://host:8786), or `local`. "
                    "Needs the cluster extra.")
+@click.option("--strict", is_flag=True, help="Refuse a damaged PDF (one that needed repair) instead of warning.")
 def extract(inputs: tuple[Path, ...], out: Path, engine: str, show: str, max_chars: int | None, ocr: str,
-            workers: int | None, cluster: str | None) -> None:
+            workers: int | None, cluster: str | None, strict: bool) -> None:
     """Extract documents, tasks and responsibilities from gazette issues (PDF or text).
 
     Writes documents.jsonl, sections.jsonl, agencies.jsonl, assignments.jsonl,
@@ -170,7 +171,7 @@ def extract(inputs: tuple[Path, ...], out: Path, engine: str, show: str, max_cha
     from gazettekg.extract.jsonl import write_jsonl
 
     try:
-        done, failed = _extract_all(inputs, engine, max_chars, ocr, workers, cluster)
+        done, failed = _extract_all(inputs, engine, max_chars, ocr, workers, cluster, strict)
     except (RuntimeError, OSError) as error:
         if cluster is None:
             raise
@@ -254,6 +255,10 @@ def _store_errors(store_dir: Path):
     except LockTimeout as error:
         raise click.ClickException(f"{error}; try again later or give --wait SECONDS") from None
     except Exception as error:
+        if isinstance(error, RuntimeError | OSError) and "Corruption" in str(error):
+            from gazettekg.graph.store import oxigraph_damage
+
+            raise click.ClickException(str(oxigraph_damage(error, store_dir / "oxigraph"))) from None
         if type(error).__module__.startswith("redis") and "Connection" in type(error).__name__:
             from gazettekg.graph.falkor import database_path
 
@@ -435,7 +440,8 @@ def query(name: str, params: tuple[str, ...], lang: str, fmt: str, store_dir: Pa
     else:
         from gazettekg.graph.sparql import run
 
-        columns, rows = run(_open_store(store_dir).oxigraph, queries.load(name, "sparql"), values)
+        with _store_errors(store_dir):
+            columns, rows = run(_open_store(store_dir).oxigraph, queries.load(name, "sparql"), values)
     _print_rows(list(columns), [tuple(r) for r in rows], fmt)
 
 

@@ -69,7 +69,7 @@ OCR_MODES = ("auto", "always", "never")
 
 
 def read_pages(path: Path, engine: str = "pdfium", ocr: str = "auto",
-               on_ocr_page: Callable[[int, int], object] | None = None) -> list[Page]:
+               on_ocr_page: Callable[[int, int], object] | None = None, strict: bool = False) -> list[Page]:
     """Read a gazette file into its pages of body text, running headers and footers removed.
 
     The format is read from the content, not the name: a PDF (``%PDF``), a Word file (a zip
@@ -79,6 +79,8 @@ def read_pages(path: Path, engine: str = "pdfium", ocr: str = "auto",
     ``ocr`` says which PDF pages are recognised from their images (extract.ocr): ``"auto"`` those
     without a text layer (scans, an image-only cover), ``"always"`` every page, ``"never"`` none;
     ``on_ocr_page(done, total)`` is called as each recognised page finishes.
+    A PDF that needed repair to be read is reported with an InputWarning naming the pages whose
+    text may be incomplete (extract.pdfcheck); ``strict`` makes that an InputError.
     Pages with no body text are left out, so numbers may skip. Raises InputError for a file that
     is empty, corrupt, truncated, encrypted, scanned or not text.
     """
@@ -95,7 +97,9 @@ def read_pages(path: Path, engine: str = "pdfium", ocr: str = "auto",
         raise InputError(name, "empty file")
     if is_pdf(data):
         reader = pdfium_pages if engine == "pdfium" else pdfplumber_pages
-        return _pdf_pages(_with_ocr(reader(data, name), data, name, ocr, on_ocr_page), name)
+        pages = _pdf_pages(_with_ocr(reader(data, name), data, name, ocr, on_ocr_page), name)
+        _report_damage(data, name, strict)
+        return pages
     if data[:4] == b"PK\x03\x04":
         return _zip_pages(data, name)
     if data[:8] == OLE_MAGIC:  # a .doc or .wps (Word 97 / WPS): LibreOffice makes it a .docx
@@ -113,6 +117,18 @@ def read_pages(path: Path, engine: str = "pdfium", ocr: str = "auto",
 
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def _report_damage(data: bytes, name: str, strict: bool) -> None:
+    """Warn about a PDF that was read only after repair (extract.pdfcheck); ``strict`` refuses it."""
+    from gazettekg.extract.pdfcheck import check_pdf
+
+    damage = check_pdf(data)
+    if damage is None or not damage.damaged:
+        return
+    if strict:
+        raise InputError(name, damage.describe() + " (refused: --strict)")
+    warnings.warn(InputWarning(name, damage.describe()), stacklevel=3)
 
 
 def _zip_pages(data: bytes, name: str) -> list[Page]:

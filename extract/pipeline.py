@@ -31,14 +31,14 @@ _BINARY_MAGIC = (b"%PDF", b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
 
 
 def extract_file(path: Path, engine: str = "pdfium", max_chars: int = MAX_CHARS, ocr: str = "auto",
-                 on_ocr_page: Callable[[int, int], object] | None = None) -> IssueExtraction:
+                 on_ocr_page: Callable[[int, int], object] | None = None, strict: bool = False) -> IssueExtraction:
     """Read one gazette issue or policy document (PDF, Word, OFD, web page, Markdown or text) and
     extract its facts; PDF pages without a text layer are recognised by OCR (``ocr``, see
     extract.pages.read_pages). Raises InputError for a file that cannot be read or holds more than
-    ``max_chars`` characters of text."""
+    ``max_chars`` characters of text, or, with ``strict``, a PDF that was damaged."""
     path = Path(path)
     _check_size(path, max_chars)
-    pages = read_pages(path, engine=engine, ocr=ocr, on_ocr_page=on_ocr_page)
+    pages = read_pages(path, engine=engine, ocr=ocr, on_ocr_page=on_ocr_page, strict=strict)
     try:
         return extract_pages(pages, path.name, read_issue_title(path) or path.stem, max_chars)
     except InputError as error:
