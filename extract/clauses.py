@@ -57,7 +57,9 @@ CONVENTION = re.compile(r"列(?:第一|首)位的?(?:单位)?为牵头(?:单位|
 # What a part that names nobody says about time: 6月底完成, 2022年底前, 持续推进, 长期坚持.
 SCHEDULE = re.compile(r"(?:\d|[一二三四五六七八九十]{1,3})\s*(?:年|月|日|季度|周)|持续|长期|常态|年底|月底|年内|"
                       r"完成|推进|取得|见效|成效|启动|开展|坚持")
-DEFINITION_NOTE = re.compile(r"^以下(?:简称|统称|称)")
+# A bracket that defines a name, or spells out what the words before it cover (（即罗湖区、福田区…）,
+# （包括市教委、市卫生健康委）): an apposition listing units, not who is responsible.
+DEFINITION_NOTE = re.compile(r"^(?:以下(?:简称|统称|称)|即|包括|含|如|例如|比如|主要(?:是|有|包括))")
 INLINE_LEAD = re.compile(r"[（(](?:牵头|牵头单位|牵头部门)[）)]$")
 
 

@@ -57,3 +57,9 @@ def test_every_clause_style_names_its_lead_and_supports():
 def test_a_deadline_inside_a_clause_takes_the_documents_year():
     x = extract_pages([Page(1, PLAN)], "plan.txt", "test")
     assert ("by", "2023-06-30", "一.（五）") in [(d.kind, d.end, d.where) for d in x.deadlines]
+
+
+def test_a_bracket_spelling_out_what_words_cover_names_no_one_responsible():
+    found = tasks(PLAN + "（十一）奖励先进。奖励超额完成指标的区（即罗湖区、福田区、南山区）。\n"
+                         "（十二）保障重点行业用地（包括市教委、市卫生健康委所属单位）。\n")
+    assert found == tasks(PLAN)
