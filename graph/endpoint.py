@@ -27,9 +27,14 @@ on a fresh view, and a view that cannot be opened mid-write keeps the previous o
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
+import queue
 import re
 import threading
-from collections.abc import Sequence
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -77,6 +82,18 @@ _LEXEMES = re.compile(
 _BLANKED = {"string": '""', "iri": "<>", "comment": " "}
 
 
+@dataclass(frozen=True)
+class Limits:
+    """What one request may cost; every field is a ``gazettekg serve`` option."""
+
+    max_query_bytes: int = 64 * 1024  # the longest query text, in UTF-8 bytes
+    max_depth: int = 100  # the deepest nesting of { ( [ (pyoxigraph's parser recurses, and overflows its stack)
+    timeout: float = 10.0  # seconds of work per query, parse + evaluation + serialization (0: no limit)
+    max_rows: int = 100_000  # solutions of a SELECT, triples of a CONSTRUCT / DESCRIBE
+    max_bytes: int = 32 * 1024 * 1024  # the serialized response body
+    allow_service: bool = False  # SERVICE makes the server send HTTP requests on the client's behalf
+
+
 class Refused(Exception):
     """A request the endpoint will not run; carries the HTTP status and a message for the client."""
 
@@ -100,6 +117,72 @@ def is_update(text: str) -> bool:
         text = text[match.end() :]
     first = re.match(r"\s*([A-Za-z]+)", text)
     return bool(first) and first.group(1).upper() in _UPDATE_KEYWORDS
+
+
+# One left-to-right pass over the query text, before pyoxigraph sees it: strings, IRIs and
+# comments are whole tokens (so a bracket or a keyword inside them does not count), then
+# brackets and the SERVICE keyword (not a variable ?service, a prefixed name ex:service or
+# service:x, or part of a longer word). Linear: each alternative stops at a line end or at a
+# character it cannot hold, and the text is at most max_query_bytes long.
+_SCAN = re.compile(
+    r"(?P<string>'''.*?'''|\"\"\".*?\"\"\"|'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\")"
+    r"|(?P<iri><[^<>\"{}|^`\\\s]*>)"
+    r"|(?P<comment>#[^\n]*)"
+    r"|(?P<open>[{(\[])|(?P<close>[})\]])"
+    r"|(?P<service>(?<![\w:?$\-])SERVICE(?![\w:\-]))",
+    re.DOTALL | re.IGNORECASE,
+)
+
+
+def _iri_peak(iri: str) -> int:
+    """The deepest run of ( [ inside an IRI token: counted, in case the parser reads that ``<`` as less-than."""
+    depth = peak = 0
+    for char in iri:
+        if char in "([":
+            depth += 1
+            peak = max(peak, depth)
+        elif char in ")]" and depth:
+            depth -= 1
+    return peak
+
+
+def check_query(text: str, limits: Limits | None = None) -> None:
+    """Refuse (raise Refused) a query that is too long, too deeply nested, an update, or uses SERVICE.
+
+    Runs before pyoxigraph parses anything: its recursive-descent parser overflows the stack
+    (and kills the process) on a few thousand nested brackets.
+    """
+    limits = limits or Limits()
+    size = len(text.encode("utf-8", errors="surrogatepass"))
+    if size > limits.max_query_bytes:
+        raise Refused(
+            HTTPStatus.BAD_REQUEST, f"query refused: {size} bytes, over the limit of {limits.max_query_bytes} bytes"
+        )
+    depth = peak = 0
+    service = False
+    for match in _SCAN.finditer(text):
+        kind = match.lastgroup
+        if kind == "open":
+            depth += 1
+            peak = max(peak, depth)
+        elif kind == "close":
+            depth = max(depth - 1, 0)
+        elif kind == "iri":
+            peak = max(peak, depth + _iri_peak(match.group()))
+        elif kind == "service":
+            service = True
+        if peak > limits.max_depth:
+            raise Refused(
+                HTTPStatus.BAD_REQUEST,
+                f"query refused: brackets {{ ( [ nested deeper than the limit of {limits.max_depth}",
+            )
+    if is_update(text):
+        raise Refused(HTTPStatus.FORBIDDEN, "this endpoint is read-only: SPARQL Update is not accepted")
+    if service and not limits.allow_service:
+        raise Refused(
+            HTTPStatus.FORBIDDEN,
+            "query refused: SERVICE (federated query) is disabled on this endpoint (`gazettekg serve --allow-service`)",
+        )
 
 
 def _accepted(header: str) -> list[str]:
@@ -176,12 +259,157 @@ class ReadOnlyStore:
             return self._store
 
 
-class SparqlEndpoint:
-    """Runs one protocol request against a store; independent of HTTP plumbing, so testable alone."""
+def _term_json(term: object) -> dict[str, object]:
+    """One RDF term as a SPARQL 1.1 JSON results binding."""
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        binding: dict[str, object] = {"type": "literal", "value": term.value}
+        if term.language:
+            binding["xml:lang"] = term.language
+        elif term.datatype is not None and term.datatype.value != _XSD_STRING:
+            binding["datatype"] = term.datatype.value
+        return binding
+    if isinstance(term, ox.Triple):
+        return {
+            "type": "triple",
+            "value": {
+                "subject": _term_json(term.subject),
+                "predicate": _term_json(term.predicate),
+                "object": _term_json(term.object),
+            },
+        }
+    return {"type": "literal", "value": str(term)}
 
-    def __init__(self, source: Path | str | ox.Store) -> None:
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def _too_many_rows(limits: Limits) -> Refused:
+    return Refused(
+        HTTPStatus.INTERNAL_SERVER_ERROR,
+        f"query request refused: the result has more than {limits.max_rows} rows, this endpoint's limit; "
+        "add LIMIT (and OFFSET to page through it)",
+    )
+
+
+def _too_many_bytes(limits: Limits) -> Refused:
+    return Refused(
+        HTTPStatus.INTERNAL_SERVER_ERROR,
+        f"query request refused: the response would be over {limits.max_bytes} bytes, this endpoint's limit; "
+        "add LIMIT or select fewer variables",
+    )
+
+
+class _CappedBuffer:
+    """A binary writer for pyoxigraph's serializers that stops them past a byte limit."""
+
+    def __init__(self, limit: int) -> None:
+        self.parts: list[bytes] = []
+        self.size = 0
+        self.limit = limit
+        self.over = False
+
+    def write(self, data: bytes) -> int:
+        self.size += len(data)
+        if self.size > self.limit:
+            self.over = True
+            raise OSError("response byte limit")
+        self.parts.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+
+def _select_body(result: ox.QuerySolutions, media: str, limits: Limits) -> bytes:
+    """SELECT results serialized, refused past max_rows or max_bytes.
+
+    Written as SPARQL JSON here, a row at a time, so the count stops the work early; XML, CSV
+    and TSV are pyoxigraph's own serializations of that (parsed back), so they are exactly its.
+    """
+    variables = [v.value for v in result.variables]
+    head = json.dumps({"vars": variables}, ensure_ascii=False)
+    parts = [f'{{"head":{head},"results":{{"bindings":['.encode()]
+    size = len(parts[0])
+    for index, solution in enumerate(result):
+        if index >= limits.max_rows:
+            raise _too_many_rows(limits)
+        row = {v: _term_json(solution[v]) for v in variables if solution[v] is not None}
+        chunk = (b"," if index else b"") + json.dumps(row, ensure_ascii=False, separators=(",", ":")).encode()
+        size += len(chunk)
+        if size > limits.max_bytes:
+            raise _too_many_bytes(limits)
+        parts.append(chunk)
+    parts.append(b"]}}")
+    body = b"".join(parts)
+    if media == JSON:
+        return body
+    writer = _CappedBuffer(limits.max_bytes)
+    parsed = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+    try:
+        parsed.serialize(writer, format=RESULT_FORMATS[media])  # type: ignore[union-attr]
+    except OSError:
+        if writer.over:
+            raise _too_many_bytes(limits) from None
+        raise
+    return b"".join(writer.parts)
+
+
+def _graph_body(result: ox.QueryTriples, media: str, limits: Limits) -> bytes:
+    """CONSTRUCT / DESCRIBE results serialized, refused past max_rows triples or max_bytes."""
+    count = 0
+
+    def counted() -> Iterator[ox.Triple]:
+        nonlocal count
+        for triple in result:
+            count += 1
+            if count > limits.max_rows:
+                raise _too_many_rows(limits)
+            yield triple
+
+    writer = _CappedBuffer(limits.max_bytes)
+    try:
+        ox.serialize(counted(), writer, format=GRAPH_FORMATS[media], prefixes=PREFIXES)
+    except Refused:
+        raise
+    except OSError:
+        if writer.over:
+            raise _too_many_bytes(limits) from None
+        raise
+    if count > limits.max_rows:
+        raise _too_many_rows(limits)
+    return b"".join(writer.parts)
+
+
+def _graph_terms(default_graphs: Sequence[str], named_graphs: Sequence[str]) -> dict[str, object]:
+    """The dataset options of a request; a value that is not an IRI is a 400, not a crash."""
+    options: dict[str, object] = {"prefixes": PREFIXES}
+    try:
+        if default_graphs:
+            options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+        else:
+            options["use_default_graph_as_union"] = True
+        if named_graphs:
+            options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+    except (ValueError, TypeError) as error:
+        raise Refused(HTTPStatus.BAD_REQUEST, f"default-graph-uri / named-graph-uri must be IRIs: {error}") from error
+    return options
+
+
+class SparqlEndpoint:
+    """Runs one protocol request against a store; independent of HTTP plumbing, so testable alone.
+
+    ``answer`` runs the query in the calling thread (no time limit: pyoxigraph cannot be
+    interrupted); the server sends each query to a ``QueryPool`` worker process instead.
+    """
+
+    def __init__(self, source: Path | str | ox.Store, limits: Limits | None = None) -> None:
         self._fixed = source if isinstance(source, ox.Store) else None
         self._view = None if self._fixed is not None else ReadOnlyStore(source)
+        self.limits = limits or Limits()
 
     def _store(self, renew: bool = False) -> ox.Store:
         return self._fixed if self._fixed is not None else self._view.current(renew=renew)  # type: ignore[union-attr]
@@ -196,30 +424,168 @@ class SparqlEndpoint:
         named_graphs: Sequence[str] = (),
     ) -> tuple[str, bytes]:
         """(media type, body) of the results of ``query``; raises Refused for what is not answered."""
-        if is_update(query):
-            raise Refused(HTTPStatus.FORBIDDEN, "this endpoint is read-only: SPARQL Update is not accepted")
-        options: dict[str, object] = {"prefixes": PREFIXES}
-        if default_graphs:
-            options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
-        else:
-            options["use_default_graph_as_union"] = True
-        if named_graphs:
-            options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        check_query(query, self.limits)
+        _graph_terms(default_graphs, named_graphs)
+        return self.execute(query, accept, format_param, default_graphs, named_graphs)
+
+    def execute(
+        self,
+        query: str,
+        accept: str = "",
+        format_param: str | None = None,
+        default_graphs: Sequence[str] = (),
+        named_graphs: Sequence[str] = (),
+    ) -> tuple[str, bytes]:
+        """Run an already checked query (see ``check_query``) and serialize it within the limits."""
+        options = _graph_terms(default_graphs, named_graphs)
         for attempt in (0, 1):
             try:
                 result = self._store(renew=attempt == 1).query(query, **options)
                 graph_result = isinstance(result, ox.QueryTriples)
                 media = choose_format(accept, format_param, graph_result)
-                body = result.serialize(format=(GRAPH_FORMATS if graph_result else RESULT_FORMATS)[media])
-                return media, body or b""
+                if isinstance(result, ox.QuerySolutions):
+                    return media, _select_body(result, media, self.limits)
+                if isinstance(result, ox.QueryTriples):
+                    return media, _graph_body(result, media, self.limits)
+                return media, result.serialize(format=RESULT_FORMATS[media]) or b""
             except SyntaxError as error:
                 raise Refused(HTTPStatus.BAD_REQUEST, f"SPARQL syntax error: {error}") from error
-            except ValueError as error:  # e.g. an IRI that is not one in default-graph-uri
+            except ValueError as error:
                 raise Refused(HTTPStatus.BAD_REQUEST, str(error)) from error
             except OSError as error:
                 if attempt == 1 or self._fixed is not None:
                     raise Refused(HTTPStatus.SERVICE_UNAVAILABLE, f"the store could not be read: {error}") from error
         raise AssertionError("unreachable")
+
+
+def _serve_queries(connection, store_dir: str, limits: Limits) -> None:  # a worker process's main
+    """Answer jobs from ``connection`` until it closes: one warm read-only view, reused."""
+    try:
+        endpoint = SparqlEndpoint(store_dir, limits)
+    except BaseException as error:  # reported to the parent, which refuses the request
+        endpoint = None
+        opening_error = f"the store could not be opened: {error}"
+    while True:
+        try:
+            job = connection.recv()
+        except (EOFError, OSError):
+            return
+        if job is None:
+            return
+        if endpoint is None:
+            connection.send(("refused", int(HTTPStatus.SERVICE_UNAVAILABLE), opening_error))
+            continue
+        try:
+            media, body = endpoint.execute(*job)
+            outcome: tuple[str, object, object] = ("ok", media, body)
+        except Refused as refused:
+            outcome = ("refused", int(refused.status), refused.message)
+        except Exception as error:  # anything else is the server's fault, said so
+            outcome = ("refused", int(HTTPStatus.INTERNAL_SERVER_ERROR), f"query failed: {error}")
+        connection.send(outcome)
+
+
+class _Worker:
+    def __init__(self, context, store_dir: str, limits: Limits) -> None:
+        self.connection, child = context.Pipe()
+        self.process = context.Process(
+            target=_serve_queries, args=(child, store_dir, limits), name="gazettekg-sparql-worker", daemon=True
+        )
+        self.process.start()
+        child.close()
+
+    def stop(self) -> None:
+        """Kill the process (a query cannot be interrupted otherwise) and reap it."""
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(5)
+        self.connection.close()
+
+
+class QueryPool:
+    """A few warm worker processes, each with its own read-only view of the store.
+
+    A query that outlives ``limits.timeout`` has its process killed (and replaced): pyoxigraph
+    offers no way to interrupt a query from another thread, and a thread left running would
+    keep burning a core after its client gave up. A worker that dies (a crash inside
+    pyoxigraph) is replaced the same way; the server stays up.
+    """
+
+    def __init__(self, store_dir: Path | str, limits: Limits, size: int) -> None:
+        self.store_dir = str(store_dir)
+        self.limits = limits
+        self.size = size
+        self._context = multiprocessing.get_context("spawn")
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._lock = threading.Lock()
+        self._workers: list[_Worker] = []
+        self._closed = False
+        for _ in range(size):
+            self._idle.put(self._spawn())
+
+    def _spawn(self) -> _Worker:
+        worker = _Worker(self._context, self.store_dir, self.limits)
+        with self._lock:
+            self._workers.append(worker)
+        return worker
+
+    def _replace(self, worker: _Worker) -> None:
+        worker.stop()
+        with self._lock:
+            if worker in self._workers:
+                self._workers.remove(worker)
+            closed = self._closed
+        if not closed:
+            self._idle.put(self._spawn())
+
+    def pids(self) -> list[int]:
+        with self._lock:
+            return [w.process.pid for w in self._workers if w.process.pid is not None]
+
+    def run(self, job: tuple) -> tuple[str, bytes]:
+        """(media, body) from a worker; Refused on a refusal, a timeout (503) or a dead worker (500)."""
+        timeout = self.limits.timeout or None
+        try:
+            worker = self._idle.get(timeout=timeout)
+        except queue.Empty:
+            raise Refused(
+                HTTPStatus.SERVICE_UNAVAILABLE,
+                f"all {self.size} query workers stayed busy for {timeout:g} s; try again later",
+            ) from None
+        try:
+            worker.connection.send(job)
+            outcome = worker.connection.recv() if worker.connection.poll(timeout) else None
+        except (EOFError, OSError):
+            self._replace(worker)
+            raise Refused(
+                HTTPStatus.INTERNAL_SERVER_ERROR, "the query worker died while running this query (it was replaced)"
+            ) from None
+        if outcome is None:
+            started = time.monotonic()
+            self._replace(worker)
+            self.last_stop_seconds = time.monotonic() - started
+            raise Refused(
+                HTTPStatus.SERVICE_UNAVAILABLE,
+                f"query stopped: it ran over this endpoint's time limit of {timeout:g} s",
+            )
+        self._idle.put(worker)
+        kind, first, second = outcome
+        if kind == "ok":
+            return first, second
+        raise Refused(HTTPStatus(first), second)
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            workers = list(self._workers)
+            self._workers.clear()
+        for worker in workers:
+            try:
+                worker.connection.send(None)
+            except OSError:
+                pass
+            worker.process.join(0.5)
+            worker.stop()
 
 
 _HELP = """gazettekg SPARQL endpoint (read-only)
@@ -237,12 +603,23 @@ Updates are refused (403).
 class _Handler(BaseHTTPRequestHandler):
     server_version = "gazettekg-sparql/1"
     endpoint: SparqlEndpoint  # set on the subclass make_server builds
+    pool: QueryPool | None = None  # worker processes (time limit); None runs queries in this thread
+    cors: str | None = None  # the Access-Control-Allow-Origin to send, if any
     quiet = False
+    timeout = 10.0  # socket read timeout (StreamRequestHandler applies it): a stalled client is cut off
+    error_content_type = "text/plain; charset=utf-8"
+    error_message_format = "%(code)d %(message)s: %(explain)s\n"
 
     # ---- plumbing ----
     def log_message(self, format: str, *args: object) -> None:
         if not self.quiet:
             super().log_message(format, *args)
+
+    def end_headers(self) -> None:
+        if self.cors:  # browser query editors served from another origin, only when asked for
+            self.send_header("Access-Control-Allow-Origin", self.cors)
+            self.send_header("Vary", "Origin")
+        super().end_headers()
 
     def _send(self, status: HTTPStatus, media: str, body: bytes) -> None:
         self.send_response(status)
@@ -250,8 +627,10 @@ class _Handler(BaseHTTPRequestHandler):
             "Content-Type", media if "charset" in media or media.endswith("+json") else f"{media}; charset=utf-8"
         )
         self.send_header("Content-Length", str(len(body)))
-        self.send_header("Access-Control-Allow-Origin", "*")  # browser query editors on another port
         self.send_header("Vary", "Accept")
+        if status >= 400:
+            self.send_header("Connection", "close")
+            self.close_connection = True
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(body)
@@ -263,7 +642,7 @@ class _Handler(BaseHTTPRequestHandler):
         parts = urlsplit(self.path)
         if parts.path not in PATHS:
             raise Refused(HTTPStatus.NOT_FOUND, f"no such resource {parts.path!r}; the endpoint is at /sparql")
-        return parts.path, parse_qs(parts.query, keep_blank_values=True)
+        return parts.path, _parse_form(parts.query, "the request URL")
 
     def _run(self, params: dict[str, list[str]], query: str | None) -> None:
         if "update" in params:
@@ -273,65 +652,196 @@ class _Handler(BaseHTTPRequestHandler):
             if len(queries) != 1:
                 raise Refused(HTTPStatus.BAD_REQUEST, "give exactly one query= parameter")
             query = queries[0]
-        media, body = self.endpoint.answer(
-            query,
-            accept=self.headers.get("Accept", ""),
-            format_param=(params.get("format") or [None])[0],
-            default_graphs=params.get("default-graph-uri", []),
-            named_graphs=params.get("named-graph-uri", []),
-        )
+        limits = self.endpoint.limits
+        check_query(query, limits)
+        default_graphs = params.get("default-graph-uri", [])
+        named_graphs = params.get("named-graph-uri", [])
+        _graph_terms(default_graphs, named_graphs)
+        format_param = (params.get("format") or [None])[0]
+        job = (query, self.headers.get("Accept", ""), format_param, default_graphs, named_graphs)
+        media, body = self.pool.run(job) if self.pool is not None else self.endpoint.execute(*job)
         self._send(HTTPStatus.OK, media, body)
+
+    def _guarded(self, work) -> None:
+        """Run one method's work: a Refused is its answer, anything else a 500 (never a dropped connection)."""
+        try:
+            work()
+        except Refused as refused:
+            self._refuse(refused)
+        except TimeoutError:
+            self._refuse(Refused(HTTPStatus.REQUEST_TIMEOUT, "the request body did not arrive in time"))
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
+        except Exception as error:  # a bug, not the client's fault: say so instead of hanging up
+            self.log_error("internal error: %r", error)
+            self._refuse(Refused(HTTPStatus.INTERNAL_SERVER_ERROR, f"internal error: {type(error).__name__}"))
 
     # ---- methods ----
     def do_GET(self) -> None:
-        try:
+        def work() -> None:
             _, params = self._route()
             if not params:
                 self._send(HTTPStatus.OK, "text/plain", _HELP.format(path="/sparql").encode("utf-8"))
                 return
             self._run(params, None)
-        except Refused as refused:
-            self._refuse(refused)
+
+        self._guarded(work)
 
     do_HEAD = do_GET
 
-    def do_POST(self) -> None:
+    def _body(self) -> str:
+        declared = self.headers.get("Content-Length")
+        if self.headers.get("Transfer-Encoding"):
+            raise Refused(HTTPStatus.LENGTH_REQUIRED, "send the body with a Content-Length (chunked is not accepted)")
+        if declared is None:
+            return ""
+        if not declared.strip().isdigit():
+            raise Refused(HTTPStatus.BAD_REQUEST, f"Content-Length {declared!r} is not a byte count")
+        length = int(declared)
+        if length > MAX_BODY:
+            raise Refused(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"request body over {MAX_BODY} bytes")
+        data = self.rfile.read(length) if length else b""
+        if len(data) < length:
+            raise Refused(HTTPStatus.BAD_REQUEST, f"the body ended after {len(data)} of {length} declared bytes")
         try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise Refused(HTTPStatus.BAD_REQUEST, f"the request body is not UTF-8: {error}") from error
+
+    def do_POST(self) -> None:
+        def work() -> None:
             _, params = self._route()
-            length = int(self.headers.get("Content-Length") or 0)
-            if length > MAX_BODY:
-                raise Refused(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"request body over {MAX_BODY} bytes")
-            body = self.rfile.read(length).decode("utf-8", errors="replace") if length > 0 else ""
+            body = self._body()
             media = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
             if media == "application/sparql-update":
                 raise Refused(HTTPStatus.FORBIDDEN, "this endpoint is read-only: SPARQL Update is not accepted")
             if media == "application/sparql-query":
                 self._run(params, body)
             elif media == "application/x-www-form-urlencoded":
-                form = parse_qs(body, keep_blank_values=True)
+                form = _parse_form(body, "the form body")
                 self._run({**params, **form}, None)
             else:
                 raise Refused(
                     HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
                     "POST application/sparql-query or application/x-www-form-urlencoded (query=…)",
                 )
-        except Refused as refused:
-            self._refuse(refused)
 
-    def _read_only(self) -> None:
-        self._refuse(Refused(HTTPStatus.METHOD_NOT_ALLOWED, "this endpoint is read-only: use GET or POST a query"))
+        self._guarded(work)
 
-    do_PUT = do_DELETE = do_PATCH = _read_only
+    def do_OPTIONS(self) -> None:
+        """CORS preflight (and a plain OPTIONS): what the endpoint allows."""
+        self.send_response(HTTPStatus.NO_CONTENT)
+        self.send_header("Allow", "GET, HEAD, POST, OPTIONS")
+        if self.cors:
+            self.send_header("Access-Control-Allow-Methods", "GET, HEAD, POST, OPTIONS")
+            self.send_header("Access-Control-Allow-Headers", "Accept, Content-Type")
+            self.send_header("Access-Control-Max-Age", "600")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def _not_allowed(self) -> None:
+        self.send_response(HTTPStatus.METHOD_NOT_ALLOWED)
+        body = f"method {self.command} is not allowed; this endpoint is read-only: use GET or POST a query\n".encode()
+        self.send_header("Allow", "GET, HEAD, POST, OPTIONS")
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Connection", "close")
+        self.close_connection = True
+        self.end_headers()
+        self.wfile.write(body)
+
+    def __getattr__(self, name: str):
+        if name.startswith("do_"):  # PUT, DELETE, PATCH, and any other method: 405, not 501
+            return self._not_allowed
+        raise AttributeError(name)
+
+
+_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
+def _parse_form(text: str, where: str) -> dict[str, list[str]]:
+    """URL-encoded parameters, strictly: a bad %-escape or one that is not UTF-8 is a 400."""
+    if _PERCENT.search(text):
+        raise Refused(HTTPStatus.BAD_REQUEST, f"bad percent-encoding in {where}")
+    try:
+        return parse_qs(text, keep_blank_values=True, errors="strict", max_num_fields=100)
+    except UnicodeDecodeError as error:
+        raise Refused(HTTPStatus.BAD_REQUEST, f"{where} does not decode as UTF-8: {error}") from error
+    except ValueError as error:
+        raise Refused(HTTPStatus.BAD_REQUEST, f"bad parameters in {where}: {error}") from error
+
+
+class EndpointServer(ThreadingHTTPServer):
+    """A threading HTTP server with a real listen backlog and at most ``max_threads`` request threads.
+
+    Past that many open requests the accept loop waits, and new connections queue in the
+    kernel backlog instead of each getting a thread. Closing it stops the worker processes.
+    """
+
+    request_queue_size = 128
+    daemon_threads = True
+    block_on_close = False
+    pool: QueryPool | None = None
+
+    def __init__(self, address, handler, max_threads: int = 32) -> None:
+        self._slots = threading.BoundedSemaphore(max_threads)
+        super().__init__(address, handler)
+
+    def process_request(self, request, client_address) -> None:
+        self._slots.acquire()
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def process_request_thread(self, request, client_address) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
+
+    def server_close(self) -> None:
+        super().server_close()
+        if self.pool is not None:
+            self.pool.close()
 
 
 def make_server(
-    source: Path | str | ox.Store, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, *, quiet: bool = False
-) -> ThreadingHTTPServer:
-    """A ready (not yet serving) HTTP server; port 0 picks a free one (see ``server.server_address``)."""
-    endpoint = SparqlEndpoint(source)
-    handler = type("SparqlHandler", (_Handler,), {"endpoint": endpoint, "quiet": quiet})
-    server = ThreadingHTTPServer((host, port), handler)
-    server.daemon_threads = True
+    source: Path | str | ox.Store,
+    host: str = DEFAULT_HOST,
+    port: int = DEFAULT_PORT,
+    *,
+    quiet: bool = False,
+    limits: Limits | None = None,
+    cors: str | None = None,
+    workers: int | None = None,
+    max_threads: int = 32,
+    read_timeout: float = 10.0,
+) -> EndpointServer:
+    """A ready (not yet serving) HTTP server; port 0 picks a free one (see ``server.server_address``).
+
+    Over a store folder, queries run in ``workers`` processes (default: min(4, CPUs), at
+    least 2) so ``limits.timeout`` can stop them; over an in-memory ``ox.Store`` they run in
+    the request thread, with every limit but the time limit.
+    """
+    limits = limits or Limits()
+    endpoint = SparqlEndpoint(source, limits)
+    pool = None
+    if not isinstance(source, ox.Store):
+        pool = QueryPool(source, limits, workers or max(2, min(4, os.cpu_count() or 1)))
+    handler = type(
+        "SparqlHandler",
+        (_Handler,),
+        {"endpoint": endpoint, "pool": pool, "cors": cors, "quiet": quiet, "timeout": read_timeout},
+    )
+    try:
+        server = EndpointServer((host, port), handler, max_threads=max_threads)
+    except BaseException:
+        if pool is not None:
+            pool.close()
+        raise
+    server.pool = pool
     return server
 
 
