@@ -449,20 +449,29 @@ def query(name: str, params: tuple[str, ...], lang: str, fmt: str, store_dir: Pa
 @click.argument("text")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
               show_default=True)
+@click.option("--timeout", type=click.FloatRange(min=0), default=10.0, show_default=True,
+              help="Stop the query after this many seconds (0: no limit).")
 @_store_option
-def sparql(text: str, fmt: str, store_dir: Path) -> None:
+def sparql(text: str, fmt: str, timeout: float, store_dir: Path) -> None:
     """Run a SPARQL query over all ingested issues (prefixes gkg eli org prov time skos are predeclared).
 
     \b
     Example:
         gazettekg sparql "SELECT ?name WHERE { ?a a gkg:Agency ; skos:prefLabel ?name } ORDER BY ?name"
+        gazettekg sparql --timeout 60 "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
     """
-    from gazettekg.graph.sparql import run
+    from gazettekg.graph.sparql import QueryRefused, run_limited
 
-    try:
-        columns, rows = run(_open_store(store_dir).oxigraph, text)
+    if not (store_dir / "oxigraph").exists():
+        raise click.ClickException(
+            f"no store at {store_dir}; run `gazettekg ingest INPUT... --store {store_dir}` first"
+        )
+    try:  # in a child process, read-only: a query over --timeout is killed, a crash is an error
+        columns, rows = run_limited(store_dir, text, timeout=timeout)
     except SyntaxError as error:
         raise click.ClickException(f"SPARQL syntax error: {error}") from error
+    except QueryRefused as error:
+        raise click.ClickException(str(error)) from error
     _print_rows(columns, rows, fmt)
 
 
@@ -731,23 +740,47 @@ def export_matrix(out: Path, docs: tuple[str, ...], agencies: tuple[str, ...], s
 @click.option("--port", type=click.IntRange(0, 65535), default=7878, show_default=True,
               help="Port (0 picks a free one).")
 @click.option("--quiet", is_flag=True, help="Do not log each request.")
-def serve(store_dir: Path, host: str, port: int, quiet: bool) -> None:
+@click.option("--timeout", type=click.FloatRange(min=0), default=10.0, show_default=True,
+              help="Seconds a query may run before its worker process is killed (503; 0: no limit).")
+@click.option("--max-rows", type=click.IntRange(min=1), default=100_000, show_default=True,
+              help="Most solutions (or triples) in one response; more is refused (500), add LIMIT.")
+@click.option("--max-bytes", type=click.IntRange(min=1), default=32 * 1024 * 1024, show_default=True,
+              help="Largest response body in bytes; larger is refused (500).")
+@click.option("--max-query-bytes", type=click.IntRange(min=1), default=64 * 1024, show_default=True,
+              help="Longest query text accepted (400).")
+@click.option("--max-depth", type=click.IntRange(min=1, max=1000), default=100, show_default=True,
+              help="Deepest nesting of { ( [ accepted (400), checked before parsing.")
+@click.option("--allow-service", is_flag=True,
+              help="Run SERVICE (federated) clauses: the server then sends HTTP requests for its clients.")
+@click.option("--cors", "cors", metavar="ORIGIN", default=None,
+              help="Send Access-Control-Allow-Origin: ORIGIN (e.g. a browser query editor's origin, or *).")
+@click.option("--workers", type=click.IntRange(min=1, max=64), default=None,
+              help="Query worker processes (default: CPUs, 2 to 4).")
+@click.option("--read-timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
+              help="Seconds to wait for a client's request or body before answering 408 / hanging up.")
+def serve(store_dir: Path, host: str, port: int, quiet: bool, timeout: float, max_rows: int, max_bytes: int,
+          max_query_bytes: int, max_depth: int, allow_service: bool, cors: str | None, workers: int | None,
+          read_timeout: float) -> None:
     """Serve the store as a read-only SPARQL 1.1 endpoint at http://HOST:PORT/sparql.
 
     GET ?query=…, POST application/sparql-query, or POST a form with query=…; results as
     SPARQL JSON, XML, CSV or TSV (Accept header or ?format=). Updates are refused (403).
     The store is opened read-only, so `gazettekg ingest` can still write it meanwhile;
-    the endpoint picks up each ingested issue when the store's manifest changes.
+    the endpoint picks up each ingested issue when the store's manifest changes. Each query
+    runs in a worker process, stopped after --timeout; over-long or too deeply nested queries,
+    SERVICE (unless --allow-service) and results over --max-rows / --max-bytes are refused.
+    No CORS header is sent unless --cors ORIGIN.
 
     \b
     Examples:
         gazettekg serve --store ./gazettekg-data
+        gazettekg serve --timeout 30 --max-rows 10000 --cors http://localhost:3000
         curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?s ?p ?o } LIMIT 5' \\
              http://127.0.0.1:7878/sparql
     """
     import ipaddress
 
-    from gazettekg.graph.endpoint import endpoint_url, make_server
+    from gazettekg.graph.endpoint import Limits, endpoint_url, make_server
 
     if not (store_dir / "oxigraph").exists():
         raise click.ClickException(
@@ -760,7 +793,10 @@ def serve(store_dir: Path, host: str, port: int, quiet: bool) -> None:
     if not loopback:
         click.echo(f"warning: listening on {host}: anyone who can reach this machine can query the store", err=True)
     try:
-        server = make_server(store_dir, host, port, quiet=quiet)
+        limits = Limits(max_query_bytes=max_query_bytes, max_depth=max_depth, timeout=timeout, max_rows=max_rows,
+                        max_bytes=max_bytes, allow_service=allow_service)
+        server = make_server(store_dir, host, port, quiet=quiet, limits=limits, cors=cors, workers=workers,
+                             read_timeout=read_timeout)
     except (OSError, RuntimeError) as error:
         raise click.ClickException(f"cannot serve {store_dir} on {host}:{port}: {error}") from error
     click.echo(f"SPARQL endpoint (read-only) at {endpoint_url(server)}  (Ctrl-C stops)", err=True)

@@ -22,7 +22,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from gazettekg.graph.damage import StoreDamaged
-from gazettekg.graph.store import MANIFEST, GraphStore, open_oxigraph, read_manifest, sha256_of
+from gazettekg.graph.store import MANIFEST, GraphStore, check_oxigraph, open_oxigraph, read_manifest, sha256_of
 
 
 def _set_aside(path: Path) -> Path:
@@ -46,7 +46,7 @@ def repair(store_dir: Path, say: Callable[[str], None], extract: Callable[[Path]
     # ---- the RDF store ----
     rdf_rebuilt = False
     try:
-        open_oxigraph(store_dir / "oxigraph")  # opened and closed: only a check
+        check_oxigraph(open_oxigraph(store_dir / "oxigraph"), store_dir / "oxigraph")  # opened, read, closed
     except StoreDamaged as damage:
         aside = _set_aside(store_dir / "oxigraph")
         act(f"oxigraph: damaged ({damage.detail}); set aside as {aside.name}, rebuilding from saved extractions")

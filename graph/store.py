@@ -123,12 +123,26 @@ def open_oxigraph(path: Path, read_only: bool = False) -> ox.Store:
         text = str(error)
         if "lock" in text.lower() and "corrupt" not in text.lower():
             raise
-        match = re.search(r"(/\S+?\.(?:sst|log|ldb)|MANIFEST-\d+|CURRENT|OPTIONS-\d+)", text)
-        where = match.group(1) if match else ""
-        named = Path(where) if where.startswith("/") else path / where if where else path
-        raise StoreDamaged(named, text.splitlines()[0][:200] if text else type(error).__name__,
-                           "run `gazettekg repair` (it sets the database aside and rebuilds it from the "
-                           "saved extractions, or re-ingest the inputs)") from error  # fmt: skip
+        raise oxigraph_damage(error, path) from error
+
+
+def oxigraph_damage(error: Exception, path: Path) -> StoreDamaged:
+    """The StoreDamaged for a RocksDB error, naming the file the message names (else the database)."""
+    text = str(error)
+    match = re.search(r"(\S+?\.(?:sst|log|ldb|blob)|MANIFEST-\d+|CURRENT|OPTIONS-\d+)\b", text)
+    where = match.group(1) if match else ""
+    named = Path(where) if "/" in where else path / where if where else path
+    return StoreDamaged(named, (text.splitlines() or [type(error).__name__])[0][:160],
+                        "run `gazettekg repair` (it sets the database aside and rebuilds it from the "
+                        "saved extractions; or re-ingest the inputs)")  # fmt: skip
+
+
+def check_oxigraph(store: ox.Store, path: Path) -> int:
+    """Read every quad (RocksDB verifies each block's checksum): their number, or StoreDamaged."""
+    try:
+        return sum(1 for _ in store.quads_for_pattern(None, None, None, None))
+    except (OSError, RuntimeError, ValueError) as error:
+        raise oxigraph_damage(error, path) from error
 
 
 def read_manifest(path: Path) -> dict:
