@@ -46,6 +46,10 @@ def timeline(items: list[Due], today: date | None = None) -> str:
     last = max(_month_index(d) for d, _ in dated)
     first -= 1
     last += 1
+    if last - first < 12:  # at least a year wide, the dates in the middle
+        pad = 12 - (last - first)
+        first -= pad // 2
+        last += pad - pad // 2
     span = max(last - first, 1)
     stacks: dict[int, list[tuple[date, Due]]] = defaultdict(list)
     for d, item in sorted(dated, key=lambda x: (x[0], x[1].role != "lead", x[1].task)):
