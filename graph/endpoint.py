@@ -465,6 +465,7 @@ def _serve_queries(connection, store_dir: str, limits: Limits) -> None:  # a wor
     except BaseException as error:  # reported to the parent, which refuses the request
         endpoint = None
         opening_error = f"the store could not be opened: {error}"
+    connection.send(("ready", None, None))  # the parent starts the query clock only after this
     while True:
         try:
             job = connection.recv()
@@ -493,6 +494,13 @@ class _Worker:
         )
         self.process.start()
         child.close()
+        self.ready = False
+
+    def wait_ready(self, seconds: float = 60.0) -> bool:
+        """Wait for a fresh process to have imported and opened the store (not counted in a query's time)."""
+        if not self.ready and self.connection.poll(seconds):
+            self.ready = self.connection.recv()[0] == "ready"
+        return self.ready
 
     def stop(self) -> None:
         """Kill the process (a query cannot be interrupted otherwise) and reap it."""
@@ -553,6 +561,8 @@ class QueryPool:
                 f"all {self.size} query workers stayed busy for {timeout:g} s; try again later",
             ) from None
         try:
+            if not worker.wait_ready():
+                raise OSError("the worker did not start")
             worker.connection.send(job)
             outcome = worker.connection.recv() if worker.connection.poll(timeout) else None
         except (EOFError, OSError):

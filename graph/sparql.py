@@ -138,3 +138,61 @@ def agency_keys(store: ox.Store, spelling: str) -> list[str]:
     _, rows = run(store, AGENCY_LABELS)
     keys = {str(key) for key, label in rows if normalize(str(label)) == wanted or normalize(str(key)) == wanted}
     return sorted(keys)
+
+
+class QueryRefused(Exception):
+    """A query not run, or stopped: too long, too deeply nested, or over its time limit."""
+
+
+def _run_in_child(connection, database: str, text: str) -> None:  # the query process's main
+    try:
+        connection.send(("ok", run(ox.Store.read_only(database), text)))
+    except SyntaxError as error:
+        connection.send(("syntax", str(error)))
+    except Exception as error:  # reported by the parent as one line
+        connection.send(("error", f"{type(error).__name__}: {error}"))
+
+
+def run_limited(
+    store_dir, text: str, *, timeout: float = 10.0, max_query_bytes: int = 64 * 1024, max_depth: int = 100
+) -> tuple[list[str], list[tuple]]:
+    """``run`` on a store folder, in a child process that is killed after ``timeout`` seconds (0: none).
+
+    The text is checked first (size, bracket depth: pyoxigraph's parser overflows its stack
+    on deep nesting, which would kill this process); the store is opened read-only in the
+    child, and a crash there is an error here. Raises QueryRefused, or SyntaxError.
+    """
+    import multiprocessing
+    from pathlib import Path
+
+    from gazettekg.graph.endpoint import Limits, Refused, check_query
+
+    limits = Limits(max_query_bytes=max_query_bytes, max_depth=max_depth, allow_service=True)
+    try:
+        check_query(text, limits)
+    except Refused as refused:
+        raise QueryRefused(refused.message) from None
+    context = multiprocessing.get_context("spawn")
+    receiver, sender = context.Pipe(duplex=False)
+    database = str(Path(store_dir) / "oxigraph")
+    process = context.Process(target=_run_in_child, args=(sender, database, text), daemon=True)
+    process.start()
+    sender.close()
+    try:
+        if not receiver.poll(timeout or None):
+            raise QueryRefused(f"query stopped: it ran over the time limit of {timeout:g} s (--timeout)")
+        try:
+            kind, value = receiver.recv()
+        except EOFError:
+            process.join(5)
+            raise QueryRefused(f"the query process died (exit code {process.exitcode})") from None
+    finally:
+        if process.is_alive():
+            process.kill()
+        process.join(5)
+        receiver.close()
+    if kind == "syntax":
+        raise SyntaxError(value)
+    if kind == "error":
+        raise QueryRefused(value)
+    return value
