@@ -259,34 +259,6 @@ class ReadOnlyStore:
             return self._store
 
 
-def _term_json(term: object) -> dict[str, object]:
-    """One RDF term as a SPARQL 1.1 JSON results binding."""
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Literal):
-        binding: dict[str, object] = {"type": "literal", "value": term.value}
-        if term.language:
-            binding["xml:lang"] = term.language
-        elif term.datatype is not None and term.datatype.value != _XSD_STRING:
-            binding["datatype"] = term.datatype.value
-        return binding
-    if isinstance(term, ox.Triple):
-        return {
-            "type": "triple",
-            "value": {
-                "subject": _term_json(term.subject),
-                "predicate": _term_json(term.predicate),
-                "object": _term_json(term.object),
-            },
-        }
-    return {"type": "literal", "value": str(term)}
-
-
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-
-
 def _too_many_rows(limits: Limits) -> Refused:
     return Refused(
         HTTPStatus.INTERNAL_SERVER_ERROR,
@@ -306,17 +278,25 @@ def _too_many_bytes(limits: Limits) -> Refused:
 class _CappedBuffer:
     """A binary writer for pyoxigraph's serializers that stops them past a byte limit."""
 
-    def __init__(self, limit: int) -> None:
+    def __init__(self, limit: int, max_lines: int | None = None) -> None:
         self.parts: list[bytes] = []
         self.size = 0
         self.limit = limit
         self.over = False
+        self.lines = 0
+        self.max_lines = max_lines
+        self.too_many_lines = False
 
     def write(self, data: bytes) -> int:
         self.size += len(data)
         if self.size > self.limit:
             self.over = True
             raise OSError("response byte limit")
+        if self.max_lines is not None:
+            self.lines += bytes(data).count(b"\n")
+            if self.lines > self.max_lines:
+                self.too_many_lines = True
+                raise OSError("response row limit")
         self.parts.append(bytes(data))
         return len(data)
 
@@ -327,28 +307,25 @@ class _CappedBuffer:
 def _select_body(result: ox.QuerySolutions, media: str, limits: Limits) -> bytes:
     """SELECT results serialized, refused past max_rows or max_bytes.
 
-    Written as SPARQL JSON here, a row at a time, so the count stops the work early; XML, CSV
-    and TSV are pyoxigraph's own serializations of that (parsed back), so they are exactly its.
+    pyoxigraph writes them as TSV first, where one row is one line (a newline inside a
+    literal is escaped), so counting lines counts rows and stops the query early; the
+    other formats are pyoxigraph's own serializations of that TSV parsed back (the same
+    bytes as serializing directly, at about a third more time).
     """
-    variables = [v.value for v in result.variables]
-    head = json.dumps({"vars": variables}, ensure_ascii=False)
-    parts = [f'{{"head":{head},"results":{{"bindings":['.encode()]
-    size = len(parts[0])
-    for index, solution in enumerate(result):
-        if index >= limits.max_rows:
-            raise _too_many_rows(limits)
-        row = {v: _term_json(solution[v]) for v in variables if solution[v] is not None}
-        chunk = (b"," if index else b"") + json.dumps(row, ensure_ascii=False, separators=(",", ":")).encode()
-        size += len(chunk)
-        if size > limits.max_bytes:
-            raise _too_many_bytes(limits)
-        parts.append(chunk)
-    parts.append(b"]}}")
-    body = b"".join(parts)
-    if media == JSON:
+    tsv = _CappedBuffer(limits.max_bytes, max_lines=limits.max_rows + 1)
+    try:
+        result.serialize(tsv, format=ox.QueryResultsFormat.TSV)
+    except OSError:
+        if tsv.too_many_lines:
+            raise _too_many_rows(limits) from None
+        if tsv.over:
+            raise _too_many_bytes(limits) from None
+        raise
+    body = b"".join(tsv.parts)
+    if media == TSV:
         return body
     writer = _CappedBuffer(limits.max_bytes)
-    parsed = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+    parsed = ox.parse_query_results(body, format=ox.QueryResultsFormat.TSV)
     try:
         parsed.serialize(writer, format=RESULT_FORMATS[media])  # type: ignore[union-attr]
     except OSError:
