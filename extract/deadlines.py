@@ -57,6 +57,21 @@ _MAX_REACH = 240
 def span_of(text: str, start: int, end: int, stops: str, lo: int, hi: int) -> tuple[int, int]:
     """Grow ``[start, end)`` to the nearest stop characters on both sides within ``[lo, hi)``."""
     lo, hi = max(lo, start - _MAX_REACH), min(hi, end + _MAX_REACH)
+    if lo < 0 or hi > len(text):
+        return _span_of_stepwise(text, start, end, stops, lo, hi)
+    # The nearest stop of each kind, found by str.rfind/str.find rather than a step at a time.
+    s = start if start <= lo else max(lo, max(text.rfind(c, lo, start) for c in stops) + 1)
+    if end >= hi:
+        return s, end
+    e = hi
+    for c in stops:
+        k = text.find(c, end, e)
+        if k != -1:
+            e = k
+    return s, e
+
+
+def _span_of_stepwise(text: str, start: int, end: int, stops: str, lo: int, hi: int) -> tuple[int, int]:
     s = start
     while s > lo and text[s - 1] not in stops:
         s -= 1

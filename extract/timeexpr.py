@@ -126,6 +126,10 @@ _POINT = (
     rf"(?:{_YEAR}\s*|(?<![\d年{_CN}十]))(?:{_HALF}|{_QUARTER}|{_MONTH}\s*(?:{_DAY})?)?\s*{_PART}?"
 )
 POINT_RE = re.compile(_POINT)
+# The same points, tried only where one can begin (a digit, a numeral, 十, 上/下半年, 第N季度): POINT_RE
+# matches the empty string almost everywhere, and those empty matches are never points.
+_POINT_SCAN = re.compile(rf"(?=[\d{_CN}十上下第]){_POINT}")
+_TO_AFTER = re.compile(r"\s*(?:至|到)")
 _RANGE_JOIN = re.compile(r"\s*(?:至|到|—|–|-|－|~)\s*$")
 _LIST_JOIN = re.compile(r"\s*[、和及]\s*$")
 _BY_AFTER = re.compile(r"^\s*(?:之前|以前|前|为止|止)")
@@ -220,13 +224,13 @@ def _points(text: str, context_year: int | None, not_before: date | None = None)
     out: list[_Point] = []
     year = context_year
     explicit = False
-    for m in POINT_RE.finditer(text):
+    for m in _POINT_SCAN.finditer(text):
         if not (m["y"] or m["m"] or m["q"] or m["half"]):
             continue
         before, after = text[max(0, m.start() - _LOOK):m.start()], text[m.end():m.end() + _LOOK]
         if not m["y"] and not (m["d"] or m["part"] or _BY_AFTER.match(after)
                                or _RANGE_JOIN.search(before) or _LIST_JOIN.search(before)
-                               or (m["m"] and re.match(r"\s*(?:至|到)", after))
+                               or (m["m"] and _TO_AFTER.match(after))
                                or ((m["m"] or m["q"] or m["half"]) and _ACHIEVED_AFTER.match(after))):
             # A bare "3月" in running text is too often not a date at all.
             continue

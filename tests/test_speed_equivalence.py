@@ -1,0 +1,76 @@
+"""Speed-ups that must not change a result: each fast path against the plain form it replaces,
+on every line of the sample issue and the gold sets and on random strings of the characters that
+matter to it."""
+
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+
+import pytest
+
+from gazettekg.extract import deadlines, timeexpr
+from gazettekg.extract.numbers import half_width
+
+ROOT = Path(__file__).resolve().parent.parent
+TEXTS = [ROOT / "corpus" / "gazette-2022-01.txt",
+         *sorted(p for p in (ROOT / "tests" / "data" / "eval").glob("*/raw/*") if p.suffix in (".txt", ".md"))]
+
+
+def _lines() -> list[str]:
+    out = []
+    for path in TEXTS:
+        out.extend(line for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
+    return out
+
+
+def _random_strings(alphabet: str, count: int = 3000, seed: int = 7) -> list[str]:
+    rng = random.Random(seed)
+    return ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 30))) for _ in range(count)]
+
+
+def _points(pattern: re.Pattern[str], text: str) -> list[tuple]:
+    return [(m.span(), tuple(sorted(m.groupdict().items()))) for m in pattern.finditer(text)
+            if m["y"] or m["m"] or m["q"] or m["half"]]
+
+
+POINT_CHARS = "2025年月日号底末初上中下旬半第季度一二三四五六七八九十〇○零 \u3000至到、和前起12309０"
+
+
+@pytest.mark.parametrize("source", ["corpus", "random"])
+def test_point_scan_finds_the_same_points(source: str) -> None:
+    texts = _lines() if source == "corpus" else _random_strings(POINT_CHARS)
+    for text in texts:
+        norm = half_width(text)
+        assert _points(timeexpr._POINT_SCAN, norm) == _points(timeexpr.POINT_RE, norm), text
+
+
+def _span_of_plain(text: str, start: int, end: int, stops: str, lo: int, hi: int) -> tuple[int, int]:
+    lo, hi = max(lo, start - deadlines._MAX_REACH), min(hi, end + deadlines._MAX_REACH)
+    s = start
+    while s > lo and text[s - 1] not in stops:
+        s -= 1
+    e = end
+    while e < hi and text[e] not in stops:
+        e += 1
+    return s, e
+
+
+def test_span_of_grows_to_the_same_stops() -> None:
+    rng = random.Random(3)
+    texts = _random_strings("。；，！？：\n文字ab ", count=300) + [line[:600] for line in _lines()[:400]]
+    for text in texts:
+        n = len(text)
+        for _ in range(20):
+            start = rng.randint(0, n)
+            end = rng.randint(start, n)
+            lo, hi = rng.randint(-2, n + 2), rng.randint(-2, n + 2)
+            for stops in (deadlines.SENTENCE_STOP, deadlines.CLAUSE_STOP, "，。；;！？：\n"):
+                try:
+                    want = _span_of_plain(text, start, end, stops, lo, hi)
+                except IndexError:
+                    with pytest.raises(IndexError):
+                        deadlines.span_of(text, start, end, stops, lo, hi)
+                    continue
+                assert deadlines.span_of(text, start, end, stops, lo, hi) == want, (text, start, end, lo, hi)
