@@ -22,6 +22,20 @@ the endpoint reopens its read-only view when the store's manifest changes (an in
 finished an input). pyoxigraph calls a read-only instance used *during* another
 process's write undefined behaviour: a query that fails with an I/O error is retried once
 on a fresh view, and a view that cannot be opened mid-write keeps the previous one.
+
+Bounded (``Limits``, each a ``serve`` option): before pyoxigraph parses anything, a query
+over 64 KB or with brackets ``{ ( [`` nested deeper than 100 is refused (400; its parser
+recurses and a few thousand levels overflow the stack and kill the process), and so is
+SERVICE (403) unless ``allow_service``, which would make the server send HTTP requests for
+its client. Each query then runs in one of a few warm worker processes (``QueryPool``),
+each with its own read-only view renewed as above: pyoxigraph cannot interrupt a query from
+another thread, so one over the time limit (10 s) has its process killed and replaced and
+is answered 503. A result over 100,000 rows or 32 MB is refused with 500 (the SPARQL
+Protocol's "query request refused"; a truncated result would be indistinguishable from a
+complete one). Malformed requests get a text/plain 4xx: a bad Content-Length (400, 413 when
+huge), a body that does not arrive within the read timeout (408), bad percent-encoding or
+graph IRIs (400), other methods (405). No CORS header unless one origin is given; the HTTP
+server has a listen backlog of 128 and at most 32 request threads.
 """
 
 from __future__ import annotations
@@ -682,9 +696,10 @@ class _Handler(BaseHTTPRequestHandler):
             raise Refused(HTTPStatus.LENGTH_REQUIRED, "send the body with a Content-Length (chunked is not accepted)")
         if declared is None:
             return ""
-        if not declared.strip().isdigit():
-            raise Refused(HTTPStatus.BAD_REQUEST, f"Content-Length {declared!r} is not a byte count")
-        length = int(declared)
+        declared = declared.strip()
+        if not (declared.isascii() and declared.isdigit()):
+            raise Refused(HTTPStatus.BAD_REQUEST, f"Content-Length {declared[:40]!r} is not a byte count")
+        length = int(declared) if len(declared) < 19 else MAX_BODY + 1
         if length > MAX_BODY:
             raise Refused(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"request body over {MAX_BODY} bytes")
         data = self.rfile.read(length) if length else b""
