@@ -45,6 +45,7 @@ import multiprocessing
 import os
 import queue
 import re
+import signal
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -451,6 +452,7 @@ class SparqlEndpoint:
 
 def _serve_queries(connection, store_dir: str, limits: Limits) -> None:  # a worker process's main
     """Answer jobs from ``connection`` until it closes: one warm read-only view, reused."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group: the server stops us
     try:
         endpoint = SparqlEndpoint(store_dir, limits)
     except BaseException as error:  # reported to the parent, which refuses the request

@@ -145,6 +145,9 @@ class QueryRefused(Exception):
 
 
 def _run_in_child(connection, database: str, text: str) -> None:  # the query process's main
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the process group: the parent kills us
     try:
         connection.send(("ok", run(ox.Store.read_only(database), text)))
     except SyntaxError as error:
