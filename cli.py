@@ -758,9 +758,11 @@ def export_matrix(out: Path, docs: tuple[str, ...], agencies: tuple[str, ...], s
               help="Query worker processes (default: CPUs, 2 to 4).")
 @click.option("--read-timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
               help="Seconds to wait for a client's request or body before answering 408 / hanging up.")
+@click.option("--max-memory", type=click.IntRange(min=0), default=2048, show_default=True, metavar="MB",
+              help="Address space of each worker process; a query over it stops (500; 0: no limit).")
 def serve(store_dir: Path, host: str, port: int, quiet: bool, timeout: float, max_rows: int, max_bytes: int,
           max_query_bytes: int, max_depth: int, allow_service: bool, cors: str | None, workers: int | None,
-          read_timeout: float) -> None:
+          read_timeout: float, max_memory: int) -> None:
     """Serve the store as a read-only SPARQL 1.1 endpoint at http://HOST:PORT/sparql.
 
     GET ?query=…, POST application/sparql-query, or POST a form with query=…; results as
@@ -794,7 +796,7 @@ def serve(store_dir: Path, host: str, port: int, quiet: bool, timeout: float, ma
         click.echo(f"warning: listening on {host}: anyone who can reach this machine can query the store", err=True)
     try:
         limits = Limits(max_query_bytes=max_query_bytes, max_depth=max_depth, timeout=timeout, max_rows=max_rows,
-                        max_bytes=max_bytes, allow_service=allow_service)
+                        max_bytes=max_bytes, allow_service=allow_service, max_memory_mb=max_memory)
         server = make_server(store_dir, host, port, quiet=quiet, limits=limits, cors=cors, workers=workers,
                              read_timeout=read_timeout)
     except (OSError, RuntimeError) as error:

@@ -30,7 +30,8 @@ SERVICE (403) unless ``allow_service``, which would make the server send HTTP re
 its client. Each query then runs in one of a few warm worker processes (``QueryPool``),
 each with its own read-only view renewed as above: pyoxigraph cannot interrupt a query from
 another thread, so one over the time limit (10 s) has its process killed and replaced and
-is answered 503. A result over 100,000 rows or 32 MB is refused with 500 (the SPARQL
+is answered 503; one over the memory limit (2 GB of address space) dies and is replaced,
+and answered 500. A result over 100,000 rows or 32 MB is refused with 500 (the SPARQL
 Protocol's "query request refused"; a truncated result would be indistinguishable from a
 complete one). Malformed requests get a text/plain 4xx: a bad Content-Length (400, 413 when
 huge), a body that does not arrive within the read timeout (408), bad percent-encoding or
@@ -107,6 +108,7 @@ class Limits:
     max_rows: int = 100_000  # solutions of a SELECT, triples of a CONSTRUCT / DESCRIBE
     max_bytes: int = 32 * 1024 * 1024  # the serialized response body
     allow_service: bool = False  # SERVICE makes the server send HTTP requests on the client's behalf
+    max_memory_mb: int = 2048  # address space of a worker process (0: no limit); over it the worker dies, is replaced
 
 
 class Refused(Exception):
@@ -453,6 +455,14 @@ class SparqlEndpoint:
 def _serve_queries(connection, store_dir: str, limits: Limits) -> None:  # a worker process's main
     """Answer jobs from ``connection`` until it closes: one warm read-only view, reused."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group: the server stops us
+    if limits.max_memory_mb:  # a sort or join over a cartesian product grows by ~150 MB a second
+        try:
+            import resource
+
+            cap = limits.max_memory_mb * 1024 * 1024
+            resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+        except (ImportError, ValueError, OSError):
+            pass  # not on this platform: the time limit still bounds the damage
     try:
         endpoint = SparqlEndpoint(store_dir, limits)
     except BaseException as error:  # reported to the parent, which refuses the request
@@ -560,8 +570,10 @@ class QueryPool:
             outcome = worker.connection.recv() if worker.connection.poll(timeout) else None
         except (EOFError, OSError):
             self._replace(worker)
+            memory = f"over its memory limit of {self.limits.max_memory_mb} MB, " if self.limits.max_memory_mb else ""
             raise Refused(
-                HTTPStatus.INTERNAL_SERVER_ERROR, "the query worker died while running this query (it was replaced)"
+                HTTPStatus.INTERNAL_SERVER_ERROR,
+                f"query stopped: its worker process died ({memory}or a crash) and was replaced",
             ) from None
         if outcome is None:
             started = time.monotonic()

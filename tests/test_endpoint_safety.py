@@ -273,6 +273,18 @@ def test_a_worker_that_dies_is_replaced(serve) -> None:
     assert _count(fragile) > 0
 
 
+def test_a_query_over_its_memory_limit_stops_its_worker_only(serve) -> None:
+    capped, server = serve(limits=Limits(max_memory_mb=700, timeout=60), workers=2)  # a worker idles at ~460 MB
+    _count(capped)
+    before = set(server.pool.pids())
+    started = time.monotonic()
+    status, _, body = _get(capped, query=CARTESIAN.replace("(COUNT(*) AS ?n)", "?a") + " ORDER BY ?c ?f ?i LIMIT 1")
+    print(f"\na sort of a cartesian product hit the 700 MB limit after {time.monotonic() - started:.1f} s")
+    assert status == 500 and b"memory limit of 700 MB" in body
+    assert len(before - set(server.pool.pids())) == 1
+    assert _count(capped) > 0
+
+
 # ---- 5. result limits ----
 def test_results_over_max_rows_or_bytes_are_refused(serve) -> None:
     small, _ = serve(limits=Limits(max_rows=10))
