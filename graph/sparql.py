@@ -146,14 +146,20 @@ class QueryRefused(Exception):
 
 def _run_in_child(connection, database: str, text: str) -> None:  # the query process's main
     import signal
+    from pathlib import Path
+
+    from gazettekg.graph.store import open_oxigraph, oxigraph_damage
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the process group: the parent kills us
     try:
-        connection.send(("ok", run(ox.Store.read_only(database), text)))
+        connection.send(("ok", run(open_oxigraph(Path(database), read_only=True), text)))
     except SyntaxError as error:
         connection.send(("syntax", str(error)))
-    except Exception as error:  # reported by the parent as one line
-        connection.send(("error", f"{type(error).__name__}: {error}"))
+    except OSError as error:  # RocksDB read errors: a damaged store, named in one line
+        connection.send(("error", str(oxigraph_damage(error, Path(database)))))
+    except Exception as error:  # reported by the parent as one line (StoreDamaged included)
+        connection.send(("error", str(error) if type(error).__name__ == "StoreDamaged" else
+                         f"{type(error).__name__}: {error}"))
 
 
 def run_limited(
