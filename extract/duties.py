@@ -185,8 +185,37 @@ def _local_alias(key: str, resolver: Resolver) -> bool:
         return False
 
 
+# The characters a name can end with by its shape: the last characters of every ending the patterns
+# of _actor_kind accept (ORG_HEAD and ORG_WORDS, BRANCH_TAIL, COLLECTIVE_ACTOR's core and tail,
+# INSTITUTION, FUNCTIONAL, GENERIC), and 等 (known() reads a name without it).
+_SHAPE_ENDINGS = (
+    f"{ORG_HEAD}|农商行|监管局|银保监局|证监局|室|处|站|所|院|馆|队|中心支行|分行|支行|分局|分公司|营业管理部|分部|办事处|"
+    "区县|市县|市州|市（州）|县（市、区）|县（市）|县市区|区（市）县|乡镇（街道）|乡镇|街道|地区|地方|地|部门|单位|机关|省|市|县|区|"
+    "人民政府|政府|党委政府|党委和政府|管委会|有关部门|）|大学|学院|学校|研究院|研究所|医院|"
+    "企业|机构|公司|集团|院校|高校|银行|协会|商会|联合会|合作社|派出所|物业|专班|办公室|委员会|领导小组|中心|等"
+)
+_SHAPE_FINALS = frozenset(ending[-1] for ending in _SHAPE_ENDINGS.split("|"))
+
+
+def _name_finals(resolver: Resolver) -> frozenset[str]:
+    """Every character a name can end with in this document: a shape's ending, the last character of
+    a spelling the registry knows (collective spellings included) or of a document alias."""
+    def compute() -> frozenset[str]:
+        return _SHAPE_FINALS | {k[-1] for k in resolver.registry.spellings if k} | {k[-1] for k in resolver.local if k}
+    return resolver.remembered("name_finals", "", compute)
+
+
+def _ends_no_name(name: str, finals: frozenset[str]) -> bool:
+    """True when ``name`` ends with an ideograph no name ends with: then actor_kind is None. (An
+    ideograph is kept last by normalize, by known()'s expansion and by collective_key.)"""
+    c = name[-1:]
+    return "\u4e00" <= c <= "\u9fff" and c not in finals
+
+
 def actor_kind(name: str, resolver: Resolver) -> str | None:
     """"specific" for a body named or shaped as one, "generic" for a class of bodies, else None."""
+    if _ends_no_name(name, _name_finals(resolver)):
+        return None
     key = normalize(name)
     return resolver.remembered("actor_kind", key, lambda: _actor_kind(key, resolver))
 
@@ -262,10 +291,13 @@ def actor_at(text: str, pos: int, limit: int, resolver: Resolver, loose: bool = 
     counts (各区县政府安全管理平台要…); ``loose`` lets a collective count too (推动区县深化…).
     """
     found: list[tuple[int, bool, bool]] = []  # (end, specific, strong)
+    finals = _name_finals(resolver)
     for end in range(pos + 2, min(limit, pos + MAX_NAME) + 1):
         ch = text[end - 1]
         if not ("\u4e00" <= ch <= "\u9fff" or ch in "（）"):
             break
+        if ch not in finals and ch not in "（）":
+            continue  # no name ends with this character (actor_kind would say None)
         kind = actor_kind(text[pos:end], resolver)
         if kind:
             key = normalize(text[pos:end])

@@ -74,3 +74,24 @@ def test_span_of_grows_to_the_same_stops() -> None:
                         deadlines.span_of(text, start, end, stops, lo, hi)
                     continue
                 assert deadlines.span_of(text, start, end, stops, lo, hi) == want, (text, start, end, lo, hi)
+
+
+@pytest.mark.parametrize("jurisdiction", ["", "重庆市", "郑州市"])
+def test_names_are_never_skipped_by_their_last_character(jurisdiction: str) -> None:
+    from gazettekg.extract import duties
+    from gazettekg.extract.agencies import Resolver, default_registry, normalize
+
+    resolver = Resolver(default_registry(), jurisdiction)
+    resolver.define("集团公司", "重庆市能源投资集团有限公司")
+    resolver.define("市推进办", "市推进工作领导小组办公室")
+    finals = duties._name_finals(resolver)
+    rng = random.Random(5)
+    skipped = 0
+    for line in _lines():
+        for pos in rng.sample(range(len(line)), min(len(line), 12)):
+            for end in range(pos + 2, min(len(line), pos + duties.MAX_NAME) + 1):
+                name = line[pos:end]
+                if duties._ends_no_name(name, finals):
+                    skipped += 1
+                    assert duties._actor_kind(normalize(name), resolver) is None, name
+    assert skipped > 10000
