@@ -95,3 +95,78 @@ def test_names_are_never_skipped_by_their_last_character(jurisdiction: str) -> N
                     skipped += 1
                     assert duties._actor_kind(normalize(name), resolver) is None, name
     assert skipped > 10000
+
+
+BRACKET_CHARS = "（(〔[【［）)〕]】］“‘《”’》\n、，,；;。！？文字 \t"
+
+
+def _bracketed_spans_plain(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    from gazettekg.extract.brackets import CLOSE, OPEN
+
+    spans, depth, opened = [], 0, 0
+    for i in range(start, end):
+        ch = text[i]
+        if ch in OPEN:
+            if depth == 0:
+                opened = i
+            depth += 1
+        elif ch in CLOSE and depth:
+            depth -= 1
+            if depth == 0:
+                spans.append((opened, i + 1))
+        elif ch == "\n":
+            depth = 0
+    return spans
+
+
+def _split_top_level_plain(text: str, separators: str) -> list[str]:
+    from gazettekg.extract.brackets import CLOSE, OPEN
+
+    parts, depth, current = [], 0, []
+    for ch in text:
+        if ch in OPEN:
+            depth += 1
+        elif ch in CLOSE and depth:
+            depth -= 1
+        if depth == 0 and ch in separators:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    parts.append("".join(current))
+    return [p.strip(" \t") for p in parts if p.strip(" \t")]
+
+
+def _segments_plain(text: str, start: int, end: int, separators: str) -> list[tuple[int, int]]:
+    from gazettekg.extract.duties import CLOSE, OPEN
+
+    out, depth, lo = [], 0, start
+    for i in range(start, end):
+        ch = text[i]
+        if ch in OPEN:
+            depth += 1
+        elif ch in CLOSE and depth:
+            depth -= 1
+        elif depth == 0 and ch in separators:
+            out.append((lo, i))
+            lo = i + 1
+    out.append((lo, end))
+    return [(a, b) for a, b in (deadlines.strip_span(text, a, b) for a, b in out) if b > a]
+
+
+def test_bracket_walks_cut_where_the_plain_loops_cut() -> None:
+    from gazettekg.extract.brackets import bracketed_spans, split_top_level
+    from gazettekg.extract.duties import segments
+
+    rng = random.Random(11)
+    texts = _random_strings(BRACKET_CHARS, count=3000) + _lines()
+    for text in texts:
+        n = len(text)
+        start = rng.randint(0, n)
+        end = rng.randint(start, n) if rng.random() < 0.9 else rng.randint(0, n)
+        assert bracketed_spans(text) == _bracketed_spans_plain(text, 0, n)
+        assert bracketed_spans(text, start, end) == _bracketed_spans_plain(text, start, end)
+        for separators in ("；;。", "，,", "，,；;", "、", "。！？", "；;", "、，,"):
+            assert split_top_level(text, separators) == _split_top_level_plain(text, separators)
+            assert segments(text, start, end, separators) == _segments_plain(text, start, end, separators)
+            assert segments(text, 0, n, separators) == _segments_plain(text, 0, n, separators)
