@@ -33,6 +33,7 @@ import csv
 import io
 import re
 import tempfile
+import threading
 import time
 from collections.abc import Sequence
 from datetime import date
@@ -261,7 +262,8 @@ def create_app(
             documents += [d.key for d in found.documents]
             label = key
         try:
-            report = build_report(view.oxigraph, documents=documents)
+            graph = data.scoped_store(view, documents) if documents else view.oxigraph
+            report = build_report(graph, documents=documents)
         except LookupError as error:
             raise HTTPException(404, str(error)) from error
         with tempfile.TemporaryDirectory() as tmp:
@@ -306,6 +308,16 @@ def create_app(
         detail = getattr(exc, "detail", "") or "出错了"
         return page(request, "error.html", {"title": str(status), "message": detail}, status)
 
+    def warm() -> None:
+        """Compile the templates and read the agency names before the first request needs them."""
+        for name in ("agency.html", "task.html", "doc.html", "issue.html", "search.html", "query.html"):
+            env.get_template(name)
+        try:
+            data.agencies(view)
+        except Exception:  # a store mid-write: the first request reads them instead
+            pass
+
+    threading.Thread(target=warm, name="gazettekg-web-warm", daemon=True).start()
     app = Starlette(debug=debug, routes=pages, exception_handlers={HTTPException: http_error})
     app.state.view = view
     app.add_middleware(ServerTiming)
@@ -355,7 +367,7 @@ def _matrix(view: data.StoreView, documents: list[str]):
     from gazettekg.queries.matrix import responsibility_matrix
 
     try:
-        return responsibility_matrix(view.oxigraph, documents=documents)
+        return responsibility_matrix(data.scoped_store(view, documents), documents=documents)
     except LookupError:
         return None
 

@@ -11,6 +11,7 @@ through the manifest, whose entries list each input's document content graphs.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 import threading
@@ -223,14 +224,13 @@ class AgencyPage:
 # (a task's key and its document's key are read from their IRIs), ~0.2 s for 600 assignments
 # on the 100-issue store.
 _AGENCY_ASSIGNMENTS = """
-SELECT ?a ?t ?path ?title ?d ?role ?basis ?start ?sectionStart ?page WHERE {
+SELECT ?a ?t ?path ?title ?d ?role ?basis ?start ?page WHERE {
   ?a gkg:agency $agency ; gkg:task ?t ; gkg:role ?role ; prov:wasDerivedFrom ?span .
   ?span gkg:start ?start .
   ?t gkg:path ?path ; gkg:document ?d .
   OPTIONAL { ?a gkg:basis ?basis }
   OPTIONAL { ?span gkg:page ?page }
   OPTIONAL { ?t eli:title ?title }
-  OPTIONAL { ?t gkg:sectionStart ?sectionStart }
 }
 """
 
@@ -268,17 +268,12 @@ SELECT ?d ?title ?number ?docStart ?issue ?issueLabel WHERE {
 """
 
 _CO_AGENCIES = """
-SELECT ?okey ?name ?short ?shared WHERE {
-  { SELECT ?other (COUNT(DISTINCT ?t) AS ?shared) WHERE {
-      $agency gkg:leads|gkg:supports ?t .
-      ?other gkg:leads|gkg:supports ?t .
-      FILTER (?other != $agency)
-    } GROUP BY ?other }
-  ?other gkg:key ?okey .
-  OPTIONAL { ?other skos:prefLabel ?name }
-  OPTIONAL { ?other gkg:shortName ?short }
+SELECT ?other (COUNT(DISTINCT ?t) AS ?shared) WHERE {
+  $agency gkg:leads|gkg:supports ?t .
+  ?other gkg:leads|gkg:supports ?t .
+  FILTER (?other != $agency)
 }
-ORDER BY DESC(?shared) ?okey
+GROUP BY ?other
 """
 
 _AGENCY = """
@@ -294,6 +289,7 @@ SELECT ?name ?short ?kind ?alias ?pkey ?pname ?pshort WHERE {
 """
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _key_of(node_iri: str, kind: str) -> str:
     """The key an IRI of graph/ids.iri was made from."""
     from urllib.parse import unquote
@@ -388,21 +384,27 @@ def agency_page(view: StoreView, key: str) -> AgencyPage | None:
     targets = targets_of(view, task_iris)
     docs = doc_infos(view, [ox.NamedNode(d) for d in sorted({_text(r["d"]) for r in by_assignment.values()})])
     tasks = []
-    for a, r in by_assignment.items():
+    starts: dict[str, int] = {}
+    for a, r in sorted(by_assignment.items(), key=lambda ar: int(ar[1]["start"] or 0)):
         t, d = _text(r["t"]), _text(r["d"])
         doc = _key_of(d, "doc")
         info = docs.get(d) or DocInfo("", "", "", 1 << 40, "", "")
         deadline, deadline_text = deadlines.get(t, ("", ""))
-        start = r["sectionStart"] if r["sectionStart"] is not None else r["start"]
+        start = starts.setdefault(t, int(r["start"] or 0))  # a task's place: its first clause naming the agency
         tasks.append(AgencyTask(
             _key_of(t, "task"), _text(r["path"]), _text(r["title"]), doc, info.title, info.issue,
             info.issue_label, _text(r["role"]), _text(r["basis"]) or "explicit", page_range(pages[a]), deadline,
             deadline_text, targets.get(t, []),
-            (natural(info.issue), info.start, doc, int(start or 0), _text(r["path"]), _text(r["role"]) != "lead",
+            (natural(info.issue), info.start, doc, start, _text(r["path"]), _text(r["role"]) != "lead",
              int(r["start"] or 0)),
         ))  # fmt: skip
     tasks.sort(key=lambda x: x.order)
-    co = [(_name(r["okey"], r["name"], r["short"]), int(r["shared"])) for r in view.query(_CO_AGENCIES, {"agency": me})]
+    names = agencies(view)  # cached per store version (warmed when the app starts)
+    co = []
+    for r in view.query(_CO_AGENCIES, {"agency": me}):
+        other = _key_of(_text(r["other"]), "agency")
+        co.append((names.get(other) or AgencyName(other, other, other, (), ""), int(r["shared"])))
+    co.sort(key=lambda c: (-c[1], c[0].key))
     return AgencyPage(agency, tasks, co, parent, _labels([a for a, _ in co]))
 
 
@@ -502,75 +504,69 @@ SELECT ?key ?path ?title ?start WHERE {
 }
 """
 
-_SPAN = """
-  OPTIONAL { ?x prov:wasDerivedFrom ?span . ?span gkg:start ?s ; gkg:end ?e ; gkg:quote ?q .
-             OPTIONAL { ?span gkg:page ?page } OPTIONAL { ?span gkg:sourceFile ?file } }
+# Spans are read in a second query by the facts' IRIs: an OPTIONAL group of several patterns made
+# Oxigraph scan every span in the store (seconds on 100 issues) before joining.
+_SPANS = """
+SELECT ?x ?s ?e ?q ?page ?file WHERE {
+  VALUES ?x { %s }
+  ?x prov:wasDerivedFrom ?span . ?span gkg:start ?s ; gkg:end ?e ; gkg:quote ?q .
+  OPTIONAL { ?span gkg:page ?page }
+  OPTIONAL { ?span gkg:sourceFile ?file }
+}
 """
 
-_TASK_ASSIGNMENTS = (
-    """
-SELECT ?x ?akey ?role ?basis ?leadBasis ?rank ?surface ?s ?e ?q ?page ?file WHERE {
+_TASK_ASSIGNMENTS = """
+SELECT ?x ?akey ?role ?basis ?leadBasis ?rank ?surface WHERE {
   ?x gkg:task $task ; a gkg:Assignment ; gkg:agency ?ag ; gkg:role ?role .
   ?ag gkg:key ?akey .
   OPTIONAL { ?x gkg:basis ?basis } OPTIONAL { ?x gkg:leadBasis ?leadBasis }
   OPTIONAL { ?x gkg:rank ?rank } OPTIONAL { ?x gkg:surface ?surface }
+}
 """
-    + _SPAN
-    + "}"
-)
 
-_TASK_DEADLINE_FACTS = (
-    """
-SELECT ?x ?expr ?kind ?startDate ?end ?recurrence ?s ?e ?q ?page ?file WHERE {
+_TASK_DEADLINE_FACTS = """
+SELECT ?x ?expr ?kind ?startDate ?end ?recurrence WHERE {
   $task gkg:dueBy ?x . ?x gkg:expr ?expr .
   OPTIONAL { ?x gkg:deadlineKind ?kind } OPTIONAL { ?x gkg:startDate ?startDate }
   OPTIONAL { ?x gkg:endDate ?end } OPTIONAL { ?x gkg:recurrence ?recurrence }
+}
 """
-    + _SPAN
-    + "}"
-)
 
-_TASK_TARGET_FACTS = (
-    """
+_TASK_TARGET_FACTS = """
 SELECT ?x ?indicator ?subject ?comparator ?value ?valueMax ?unit ?baseline ?baselineYear ?year ?attribute ?hedge
-       ?s ?e ?q ?page ?file WHERE {
+WHERE {
   $task gkg:aimsAt ?x .
   OPTIONAL { ?x gkg:indicator ?indicator } OPTIONAL { ?x gkg:subject ?subject }
   OPTIONAL { ?x gkg:comparator ?comparator } OPTIONAL { ?x gkg:value ?value }
   OPTIONAL { ?x gkg:valueMax ?valueMax } OPTIONAL { ?x gkg:unit ?unit }
   OPTIONAL { ?x gkg:baseline ?baseline } OPTIONAL { ?x gkg:baselineYear ?baselineYear }
   OPTIONAL { ?x gkg:targetYear ?year } OPTIONAL { ?x gkg:attribute ?attribute } OPTIONAL { ?x gkg:hedge ?hedge }
+}
 """
-    + _SPAN
-    + "}"
-)
 
-_TASK_RULE_FACTS = (
-    """
-SELECT ?x ?what ?comparator ?value ?unit ?s ?e ?q ?page ?file WHERE {
+_TASK_RULE_FACTS = """
+SELECT ?x ?what ?comparator ?value ?unit WHERE {
   $task gkg:hasRule ?x .
   OPTIONAL { ?x gkg:what ?what } OPTIONAL { ?x gkg:comparator ?comparator }
   OPTIONAL { ?x gkg:value ?value } OPTIONAL { ?x gkg:unit ?unit }
+}
 """
-    + _SPAN
-    + "}"
-)
 
 
 def _facts(view: StoreView, text: str, task: ox.NamedNode, kind: str, prefix: str) -> list[Fact]:
-    """Rows of one fact query, one Fact per ?x (pages gathered), in text order."""
+    """One Fact per ?x of a fact query, with its span (pages gathered), in text order."""
     by_fact: dict[str, Fact] = {}
     for r in view.query(text, {"task": task}):
         x = _text(r["x"])
-        fact = by_fact.get(x)
-        if fact is None:
-            span = None
-            if r["s"] is not None:
-                span = Span(int(r["s"]), int(r["e"]), _text(r["q"]), (), _text(r["file"]))
-            skip = {"x", "s", "e", "q", "page", "file"}
-            fact = by_fact[x] = Fact(kind, "", {k: v for k, v in r.items() if k not in skip}, span)
-        if r["page"] is not None and fact.span is not None and int(r["page"]) not in fact.span.pages:
-            fact.span.pages = tuple(sorted({*fact.span.pages, int(r["page"])}))
+        if x not in by_fact:
+            by_fact[x] = Fact(kind, "", {k: v for k, v in r.items() if k != "x"}, None)
+    if by_fact:
+        for r in view.query(_SPANS % _values([ox.NamedNode(x) for x in by_fact])):
+            fact = by_fact[_text(r["x"])]
+            if fact.span is None:
+                fact.span = Span(int(r["s"]), int(r["e"]), _text(r["q"]), (), _text(r["file"]))
+            if r["page"] is not None and int(r["page"]) not in fact.span.pages:
+                fact.span.pages = tuple(sorted({*fact.span.pages, int(r["page"])}))
     facts = sorted(by_fact.values(), key=lambda f: (f.span.start if f.span else 1 << 40, str(f.fields)))
     for i, f in enumerate(facts):
         f.ident = f"{prefix}{i}"
@@ -949,3 +945,29 @@ def search(view: StoreView, q: str) -> SearchResults:
     found.sort(key=lambda f: (f[0], natural(f[1])))
     results.documents = [(k, n, t) for _, k, n, t in found[:100]]
     return results
+
+
+# ---------------------------------------------------------------- the matrix of a few documents
+
+_ISSUE_GRAPHS = "SELECT DISTINCT ?g WHERE { VALUES ?d { %s } GRAPH ?g { ?i gkg:contains ?d } }"
+_AGENCY_GRAPHS = "SELECT DISTINCT ?ag WHERE { VALUES ?c { %s } GRAPH ?c { ?x gkg:agency ?ag } }"
+
+
+def scoped_store(view: StoreView, docs: list[str]) -> ox.Store:
+    """An in-memory store holding just what the matrix of ``docs`` reads: their content graphs,
+    their identity graphs, the issue graphs that contain them and the graphs of the agencies they
+    assign. queries/matrix.py reads every task and assignment of the store it is given; on this
+    copy it answers in milliseconds what it would take minutes for on a 100-issue store, with the
+    same cells (a document's tasks, assignments, deadlines and targets are all in these graphs)."""
+    source = view.oxigraph
+    doc_nodes = [node("doc", key) for key in docs]
+    contents = [ox.NamedNode(d.value + "#content") for d in doc_nodes]
+    graphs = {*doc_nodes, *contents}
+    for chunk in _chunks(doc_nodes):
+        graphs |= {ox.NamedNode(_text(r["g"])) for r in view.query(_ISSUE_GRAPHS % _values(chunk))}
+    for chunk in _chunks(contents):
+        graphs |= {ox.NamedNode(_text(r["ag"])) for r in view.query(_AGENCY_GRAPHS % _values(chunk))}
+    scoped = ox.Store()
+    for graph in graphs:
+        scoped.extend(source.quads_for_pattern(None, None, None, graph))
+    return scoped
