@@ -255,6 +255,8 @@ def find_dates(text: str, doc_date: str | date | None = None, plan: PlanPeriod |
     """
     norm = half_width(text)
     today = _to_date(doc_date)
+    if "年" not in norm and "月" not in norm and "季" not in norm:
+        return []  # every point holds 年, 月 or 季度, and 年底/年内 hold 年
     roll = None
     if context_year is None:
         if plan and plan.years == 1:
@@ -272,14 +274,14 @@ def find_dates(text: str, doc_date: str | date | None = None, plan: PlanPeriod |
         w0 = max(0, p.start - _LOOK)
         before, after = norm[w0:p.start], norm[p.end:p.end + _LOOK]
         # A rule's term: 自P1起施行，有效期至P2.
-        if i + 1 < len(points) and re.search(r"自\s*$", before) \
+        if i + 1 < len(points) and _FROM_BEFORE.search(before) \
                 and _VALID_UNTIL.fullmatch(norm[p.end:points[i + 1].start]):
             q = points[i + 1]
             start = w0 + m_start(before)
             out.append(TimeExpr(text[start:q.end], start, q.end, "period", p.first.isoformat(), q.last.isoformat()))
             i += 2
             continue
-        if re.search(r"自\s*$", before) and (m := _TAKES_EFFECT.match(after)):
+        if _FROM_BEFORE.search(before) and (m := _TAKES_EFFECT.match(after)):
             # A rule's start: 自2020年6月15日起施行 (a period that runs on: no end).
             start = w0 + m_start(before)
             out.append(TimeExpr(text[start:p.end + m.end()], start, p.end + m.end(), "period",
@@ -317,11 +319,11 @@ def find_dates(text: str, doc_date: str | date | None = None, plan: PlanPeriod |
             chain.append(points[i + len(chain)])
         tail_after = norm[chain[-1].end:chain[-1].end + _LOOK]
         by = bool(_BY_AFTER.match(tail_after) or _BY_BEFORE.search(before)
-                  or p.has_day or p.end_of or re.match(r"\s*(?:底|末)", after)
+                  or p.has_day or p.end_of or _END_AFTER.match(after)
                   or _ACHIEVED_AFTER.match(after))
         if not p.has_month and not by:
             # A bare year is a deadline when it names a goal's year ("2035年远景目标").
-            by = bool(re.match(r"\s*(?:远景|目标|愿景)", after))
+            by = bool(_VISION_AFTER.match(after))
         for q in chain:
             if by:
                 out.append(TimeExpr(text[q.start:q.end], q.start, q.end, "by", None, q.last.isoformat()))
@@ -333,6 +335,11 @@ def find_dates(text: str, doc_date: str | date | None = None, plan: PlanPeriod |
         if context_year is not None and not any(t.start <= m.start() < t.end for t in out):
             out.append(TimeExpr(text[m.start():m.end()], m.start(), m.end(), "by", None, f"{context_year}-12-31"))
     return out
+
+
+_FROM_BEFORE = re.compile(r"自\s*$")
+_END_AFTER = re.compile(r"\s*(?:底|末)")
+_VISION_AFTER = re.compile(r"\s*(?:远景|目标|愿景)")
 
 
 # 年底前 / 年内 with no year written: the end of the year in force.
@@ -350,6 +357,8 @@ _FYP_PERIOD_RE = re.compile(r"[“\"]?十([" + _ORDINAL + r"]?)五[”\"]?\s*(�
 def find_plan_periods(text: str) -> list[TimeExpr]:
     """``“十四五”期间`` / ``时期`` (a period over the plan's years) and ``“十四五”末`` (by its end)."""
     out = []
+    if "十" not in text:
+        return out  # every plan name holds 十
     for m in _FYP_PERIOD_RE.finditer(text):
         n = 10 + _ORDINAL.index(m[1]) + 1 if m[1] else 15
         p = five_year_plan(n)
@@ -377,12 +386,24 @@ _KEEP_RE = re.compile(rf"(?:留存|保存|保留|存档|留档|保管|有效期(
                       rf"{_COUNT}\s*{_DURATION_UNIT}")
 
 
+# Each duration pattern, in the order they are tried, with words one of which every match holds.
+_DURATION_PATTERNS = (
+    (_KEEP_RE, ("存", "留", "保管", "期")),
+    (_WITHIN_RE, ("内",)),
+    (_TERM_RE, ("期",)),
+    (_SERVICE_RE, ("办", "审", "出证")),
+    (_TERM_LIMIT_RE, ("最", "长达", "为期", "提供", "给予", "享受")),
+)
+
+
 def find_durations(text: str, plan: PlanPeriod | None = None) -> list[TimeExpr]:
     """``五年内`` (ending with a plan of that length), ``3 年培育期``, ``五年周期``, ``留存 3 年``."""
     norm = half_width(text)
     out: list[TimeExpr] = []
     taken = bytearray(len(norm))  # what earlier matches cover: one slice test a match, however many were taken
-    for rx in (_KEEP_RE, _WITHIN_RE, _TERM_RE, _SERVICE_RE, _TERM_LIMIT_RE):
+    for rx, needs in _DURATION_PATTERNS:
+        if not any(word in norm for word in needs):
+            continue  # the pattern cannot match: one of these is in every match
         for m in rx.finditer(norm):
             if any(taken[m.start():m.end()]):
                 continue
@@ -410,9 +431,14 @@ _CYCLE_RE = re.compile(r"(?<![\d一二三四五六七八九十第本当上下每
                        r"(?=统计|通报|调度|例会|报告|报送|会商|排名|分析|研判|督查)")
 
 
+_CYCLE_WORK = re.compile(r"(?:统计通报|统计|通报|调度|例会|报告|报送|会商|排名|分析|研判|督查)")
+
+
 def find_recurrences(text: str) -> list[TimeExpr]:
     """``每季度``, ``每月``, ``每年``, ``每半年`` and cycles such as ``月统计通报``."""
     out = []
+    if "每" not in text and "月" not in text and "季" not in text and "周" not in text and "旬" not in text:
+        return out  # 每… or a cycle (月, 季, 周, 旬) is in every match
     every = bytearray(len(text))
     for m in _EVERY_RE.finditer(text):
         out.append(TimeExpr(m[0], m.start(), m.end(), "recurring", None, None, _RECURRENCE[m[1]]))
@@ -422,8 +448,8 @@ def find_recurrences(text: str) -> list[TimeExpr]:
             continue
         unit = "季度" if m[1].startswith("季") else m[1]
         end = m.end()
-        if n := re.match(r"(?:统计通报|统计|通报|调度|例会|报告|报送|会商|排名|分析|研判|督查)", text[end:]):
-            end += n.end()
+        if n := _CYCLE_WORK.match(text, end):
+            end = n.end()
         out.append(TimeExpr(text[m.start():end], m.start(), end, "recurring", None, None, _RECURRENCE[unit]))
     return out
 

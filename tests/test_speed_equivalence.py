@@ -170,3 +170,23 @@ def test_bracket_walks_cut_where_the_plain_loops_cut() -> None:
             assert split_top_level(text, separators) == _split_top_level_plain(text, separators)
             assert segments(text, start, end, separators) == _segments_plain(text, start, end, separators)
             assert segments(text, 0, n, separators) == _segments_plain(text, 0, n, separators)
+
+
+TIME_CHARS = (POINT_CHARS + "每内以之期周旬个工作日小时天办结理完毕审出证批留存保管有效限"
+              "为最长多达提供给予享受不超过少至“”十四五期间末")
+
+
+@pytest.mark.parametrize("source", ["corpus", "random"])
+def test_time_patterns_skipped_only_where_they_cannot_match(source: str) -> None:
+    texts = _lines() if source == "corpus" else _random_strings(TIME_CHARS, count=20000)
+    for text in texts:
+        norm = half_width(text)
+        for rx, needs in timeexpr._DURATION_PATTERNS:
+            if rx.search(norm):
+                assert any(word in norm for word in needs), (rx.pattern, text)
+        if timeexpr._FYP_PERIOD_RE.search(text):
+            assert "十" in text
+        if _points(timeexpr.POINT_RE, norm) or timeexpr._YEAR_END_RE.search(norm):
+            assert "年" in norm or "月" in norm or "季" in norm, text
+        if timeexpr._EVERY_RE.search(text) or timeexpr._CYCLE_RE.search(text):
+            assert any(c in text for c in "每月季周旬"), text
