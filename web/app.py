@@ -21,10 +21,10 @@ Pages (server-rendered HTML in Chinese, no script needed, readable on a phone, p
 
 Keys in URLs are percent-encoded whole (a task key holds "#"). The SPARQL 1.1 protocol endpoint
 (graph/endpoint.py) is not part of this module: a caller passes it as ``sparql_app`` (any ASGI
-app; a WSGI app wrapped, e.g. with a2wsgi's WSGIMiddleware) and it answers at /sparql, and at
-/query and / when a request carries a SPARQL protocol ``query`` (so URLs the old stdlib server
-answered keep working). Anything else can be added with ``routes`` (Starlette routes, tried
-first) or by mounting this app inside another Starlette app.
+app; web/sparql.handler_app runs graph/endpoint.py's own request handler as one) and it answers
+at /sparql, and at /query and / when a request carries a SPARQL protocol ``query`` or a SPARQL
+body (so URLs the old stdlib server answered keep working). Anything else can be added with
+``routes`` (Starlette routes, tried first) or by mounting this app inside another Starlette app.
 """
 
 from __future__ import annotations
