@@ -90,14 +90,19 @@ def _parts(content: str) -> list[str]:
     return [p for p in parts if p]
 
 
+_IMPLICIT_HEAD = re.compile(
+    r"^(?:以下|下列|其余|其他)?(?:各项任务|各项|任务|工作)?(?:均需|均由|均为|均要|均|需|由|请)*"
+)
+_IMPLICIT_TAIL = re.compile(r"(?:负责落实|负责|落实|参与|配合|承担|为责任单位|作为责任单位)?[，,]?\s*$")
+
+
 def _implicit_bodies(part: str) -> list[str] | None:
     """The bodies of a "以下均需A、B落实，不再列出" note, or None when the part is no such note."""
     if not IMPLICIT_NOTE.search(part):
         return None
     core = IMPLICIT_NOTE.split(part)[0]
-    core = re.sub(r"^(?:以下|下列|其余|其他)?(?:各项任务|各项|任务|工作)?(?:均需|均由|均为|均要|均|需|由|请)*", "",
-                  core)
-    core = re.sub(r"(?:负责落实|负责|落实|参与|配合|承担|为责任单位|作为责任单位)?[，,]?\s*$", "", core)
+    core = _IMPLICIT_HEAD.sub("", core)
+    core = _IMPLICIT_TAIL.sub("", core)
     units = units_of(core)
     return [full or name for name, full in units] if units else None
 
@@ -110,6 +115,11 @@ def _labelled(part: str) -> tuple[str, list[tuple[str, str]] | None] | None:
     return m["label"], units_of(part[m.end():].strip("，,；; \t"), lenient=True)
 
 
+_VERBAL_OPENING = re.compile(r"^(?:由|请|要求)")
+_JOINED = re.compile(r"会同|联合")
+_MODAL_END = re.compile(r"(?:要|应|应当|将)$")
+
+
 def _verbal(part: str, bare_lists: bool) -> list[Party] | None:
     """A verbal part: A牵头(负责)，B、C配合 / A、B负责 / A会同B(负责) / 由A牵头 / a bare list.
 
@@ -120,12 +130,12 @@ def _verbal(part: str, bare_lists: bool) -> list[Party] | None:
     pending: list[tuple[str, str]] = []
     saw_verb = False
     for segment in split_top_level(part, "，,"):
-        segment = re.sub(r"^(?:由|请|要求)", "", segment.strip())
+        segment = _VERBAL_OPENING.sub("", segment.strip())
         m = VERB_TAIL.search(segment)
         body = segment[: m.start()] if m else segment
-        joined = re.search(r"会同|联合", body)
+        joined = _JOINED.search(body)
         lead_side, with_side = (body[: joined.start()], body[joined.end():]) if joined else (body, "")
-        names = units_of(re.sub(r"(?:要|应|应当|将)$", "", lead_side))
+        names = units_of(_MODAL_END.sub("", lead_side))
         others = units_of(with_side) if joined else []
         if names is None or others is None:
             return None

@@ -60,7 +60,13 @@ def span_of(text: str, start: int, end: int, stops: str, lo: int, hi: int) -> tu
     if lo < 0 or hi > len(text):
         return _span_of_stepwise(text, start, end, stops, lo, hi)
     # The nearest stop of each kind, found by str.rfind/str.find rather than a step at a time.
-    s = start if start <= lo else max(lo, max(text.rfind(c, lo, start) for c in stops) + 1)
+    s = start
+    if start > lo:
+        s = lo
+        for c in stops:
+            k = text.rfind(c, s, start)
+            if k != -1:
+                s = k + 1
     if end >= hi:
         return s, end
     e = hi
@@ -89,6 +95,9 @@ def strip_span(text: str, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
+_TIME_WORDS = re.compile(r"[\s到至在于前之底年月日，]")
+
+
 def task_of(source: SourceText, section: Section | None, expr_start: int, expr_end: int,
             lo: int, hi: int) -> str:
     """What the deadline is for: the heading's title when it is written in the heading, else the
@@ -99,7 +108,7 @@ def task_of(source: SourceText, section: Section | None, expr_start: int, expr_e
     s, e = span_of(text, expr_start, expr_end, CLAUSE_STOP, lo, hi)
     clause = text[s:e].strip()
     rest = clause.replace(text[expr_start:expr_end], "")
-    if len(re.sub(r"[\s到至在于前之底年月日，]", "", rest)) < 2 and e < hi and text[e] in "，：":
+    if len(_TIME_WORDS.sub("", rest)) < 2 and e < hi and text[e] in "，：":
         s2, e2 = span_of(text, e + 1, e + 1, CLAUSE_STOP, lo, hi)
         clause = text[s2:e2].strip()
     return clause
@@ -183,7 +192,7 @@ def find_deadlines(source: SourceText, doc: Document) -> list[Deadline]:
         line = text[pos:line_end]
         line_start = pos
         pos = line_end + 1
-        compact = re.sub(r"\s", "", line)
+        compact = "".join(line.split())  # str.split() and re's \s know the same whitespace
         if not compact or DATE_LINE.match(half_width(line)) or any(compact in t for t in titles if len(compact) > 3):
             continue
         if any(b.start <= line_start < b.end for b in background):

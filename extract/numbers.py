@@ -79,9 +79,13 @@ def parse_number(text: str) -> Decimal:
         raise ValueError(f"not a number: {text!r}") from e
 
 
+_PRINTED_JUNK = re.compile(r"[\s,]")
+_SPACE = re.compile(r"\s")
+
+
 def number_as_printed(text: str) -> str:
     """The number with half-width digits and no inner spaces: ``１００`` -> ``100``."""
-    return re.sub(r"[\s,]", "", half_width(text))
+    return _PRINTED_JUNK.sub("", half_width(text))
 
 
 # ---- units ------------------------------------------------------------------
@@ -155,7 +159,7 @@ def find_quantities(text: str, chinese: bool = False) -> list[Quantity]:
     norm = half_width(text)
     found: list[Quantity] = []
     for m in QUANTITY_RE.finditer(norm):
-        unit = re.sub(r"\s", "", m["unit"])
+        unit = _SPACE.sub("", m["unit"])
         found.append(Quantity(number_as_printed(m["value"]),
                               number_as_printed(m["value_max"]) if m["value_max"] else None,
                               unit, m.start(), m.end(), bool(m["over"])))
@@ -163,6 +167,9 @@ def find_quantities(text: str, chinese: bool = False) -> list[Quantity]:
         found.extend(_chinese_quantities(norm))
         found.sort(key=lambda q: q.start)
     return found
+
+
+_MAGNITUDE_IN = re.compile("[十百千万亿]")
 
 
 def _chinese_quantities(text: str) -> list[Quantity]:
@@ -185,7 +192,7 @@ def _chinese_quantities(text: str) -> list[Quantity]:
         if unit == "兆" and "\u4e00" <= after <= "\u9fff" and after not in "到进至入以":
             continue  # a kind of network, not a bandwidth to reach: 千兆光网, 千兆升级
         governed = _COMPARATOR_BEFORE.search(text[max(0, m.start() - 4):m.start()])
-        if not re.search("[十百千万亿]", numeral) and not governed:
+        if not _MAGNITUDE_IN.search(numeral) and not governed:
             continue
         # 万 and 亿 at the end stay with the unit, as they do after digits (1 万名, 2 亿元).
         magnitude = ""
@@ -216,6 +223,9 @@ _AFTER = (
 )
 
 
+_REACHING_END = re.compile(r"(?:达到|达|为|在|到|提高到|提升到|增加到|增长到|降低到|下降到|保持在|巩固在|稳定在)$")
+
+
 def comparator_around(text: str, start: int, end: int, window: int = 8) -> str:
     """The relation stated around the quantity ``text[start:end]``: ``>``, ``>=``, ``<=``, ``<``,
     ``approx`` or ``=`` when nothing qualifies it.
@@ -229,8 +239,7 @@ def comparator_around(text: str, start: int, end: int, window: int = 8) -> str:
             return rel
     before = half_width(text[max(0, start - window):start]).rstrip()
     # Only the last phrase before the number counts: 达到/达/为 may sit between.
-    before = re.sub(r"(?:达到|达|为|在|到|提高到|提升到|增加到|增长到|降低到|下降到|保持在|巩固在|稳定在)$", "",
-                    before).rstrip()
+    before = _REACHING_END.sub("", before).rstrip()
     for word, rel in _BEFORE:
         if before.endswith(word):
             return rel

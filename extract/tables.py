@@ -59,8 +59,11 @@ _TIME = re.compile(
 _CONTINUES = ("、", "，", ",", "；")
 
 
+_CELL_JUNK = re.compile(r"[\s:：]")
+
+
 def column_kind(cell: str) -> str | None:
-    key = re.sub(r"[\s:：]", "", cell)
+    key = _CELL_JUNK.sub("", cell)
     return next((kind for kind, pattern in _COLUMN_KINDS if pattern.match(key)), None)
 
 

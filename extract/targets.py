@@ -224,6 +224,9 @@ def _document_year(text: str, doc: Document, plan: PlanPeriod | None) -> int | N
     return attachments.last_year if attachments else None
 
 
+_ORDINAL_BEFORE = re.compile(r"第\s*$")
+
+
 def find_targets(source: SourceText, doc: Document) -> tuple[list[Target], list[Rule]]:
     """The quantitative goals of ``doc`` and, apart from them, its quantitative rule limits."""
     text = source.text
@@ -243,7 +246,7 @@ def find_targets(source: SourceText, doc: Document) -> tuple[list[Target], list[
         line_start = pos
         pos = line_end + 1
         line = text[line_start:line_end]
-        compact = re.sub(r"\s", "", line)
+        compact = "".join(line.split())  # str.split() and re's \s know the same whitespace
         if line_start in table_lines or not compact or any(compact in t for t in titles if len(compact) > 3):
             continue
         if any(b.start <= line_start < b.end for b in background):
@@ -258,7 +261,7 @@ def find_targets(source: SourceText, doc: Document) -> tuple[list[Target], list[
             if any(b_start <= q.start < b_end for b_start, b_end in baselines):
                 continue
             prefix = text[line_start:q.start]
-            if prefix.count("《") > prefix.count("》") or re.search(r"第\s*$", prefix):
+            if prefix.count("《") > prefix.count("》") or _ORDINAL_BEFORE.search(prefix):
                 continue
             cs, ce = span_of(text, q.start, q.end, HARD_STOPS, line_start, line_end)
             ss, se = span_of(text, q.start, q.end, SENTENCE_STOPS, line_start, line_end)

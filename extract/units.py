@@ -43,9 +43,14 @@ def clean_name(item: str) -> str:
     return item
 
 
+_CONJ = re.compile(r"和|及|以及")
+_HEAD_AND = re.compile(r"[厅局委办部]和")
+_SUFFIXED = re.compile(r"^([\u4e00-\u9fff]{2,4}?)((?:市|省|区|县|州)(?:人民)?政府|(?:市|省|区|县)?(?:委|政府|管委会))$")
+
+
 def _split_conjoined(item: str, lenient: bool) -> list[str]:
     """"A和B" is two units when each half is one (住房和城乡建设部, 工业和信息化厅 stay whole)."""
-    if not re.search(r"和|及|以及", item) or (looks_like_agency(item) and not re.search(r"[厅局委办部]和", item)):
+    if not _CONJ.search(item) or (looks_like_agency(item) and not _HEAD_AND.search(item)):
         return [item]
     for conj in ("以及", "及", "和"):
         if conj in item:
@@ -104,7 +109,7 @@ def units_of(text: str, lenient: bool = False) -> list[tuple[str, str]] | None:
 def _shared_suffix(names: list[str]) -> str:
     """The suffix the last item adds to a place name (深圳市政府 -> 市政府), if bare places precede it."""
     last = names[-1]
-    m = re.match(r"^([\u4e00-\u9fff]{2,4}?)((?:市|省|区|县|州)(?:人民)?政府|(?:市|省|区|县)?(?:委|政府|管委会))$", last)
+    m = _SUFFIXED.match(last)
     if m is None or len(names) < 2 or not any(_PLACE.match(n) and not looks_like_agency(n) for n in names[:-1]):
         return ""
     return m.group(2)
