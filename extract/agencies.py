@@ -194,6 +194,7 @@ class Resolver:
     # Answers that depend on the registry and on ``local`` only, kept while ``local`` stays the same
     # size (aliases are only ever added): readers ask about the same few names thousands of times.
     memo: dict[tuple[str, str, int], object] = field(default_factory=dict, repr=False, compare=False)
+    defined: int = field(default=0, repr=False, compare=False)  # definitions made so far (define())
 
     def remembered(self, kind: str, key: str, compute):
         """``compute()``, computed once per (kind, key) for the aliases defined so far."""
@@ -206,6 +207,7 @@ class Resolver:
         """A document's own definition: "X（以下简称Y）" makes Y mean X here."""
         agency_id = self.known(alias) or self.resolve(referent)
         self.local[normalize(alias)] = agency_id
+        self.defined += 1
         return agency_id
 
     def known(self, surface: str) -> str | None:

@@ -340,7 +340,24 @@ def _function_list(text: str, pos: int, limit: int, resolver: Resolver) -> tuple
 
 
 def actor_list(text: str, pos: int, limit: int, resolver: Resolver, loose: bool = False) -> tuple[list[Actor], int]:
-    """Names listed from pos ("A、B和C等部门"): the actors and where the list ends."""
+    """Names listed from pos ("A、B和C等部门"): the actors and where the list ends.
+
+    The answer depends on text[pos:limit + 1] (a title read past a name's end may take the
+    character at ``limit``) and on the resolver's definitions only: tables repeat the same cells,
+    so it is kept per document, in offsets from ``pos``."""
+    if not 0 <= pos <= limit <= len(text):
+        return _actor_list(text, pos, limit, resolver, loose)
+    slot = ("actor_list", text[pos:limit + 1], limit - pos, loose, resolver.defined, len(resolver.local))
+    found = resolver.memo.get(slot)
+    if found is None:
+        actors, end = _actor_list(text, pos, limit, resolver, loose)
+        found = resolver.memo[slot] = (
+            tuple((a.surface, a.start - pos, a.end - pos, a.specific, a.body) for a in actors), end - pos)
+    listed, end = found
+    return [Actor(surface, pos + a, pos + b, specific, body) for surface, a, b, specific, body in listed], pos + end
+
+
+def _actor_list(text: str, pos: int, limit: int, resolver: Resolver, loose: bool) -> tuple[list[Actor], int]:
     listed = _function_list(text, pos, limit, resolver)
     if listed:
         return listed

@@ -190,3 +190,27 @@ def test_time_patterns_skipped_only_where_they_cannot_match(source: str) -> None
             assert "年" in norm or "月" in norm or "季" in norm, text
         if timeexpr._EVERY_RE.search(text) or timeexpr._CYCLE_RE.search(text):
             assert any(c in text for c in "每月季周旬"), text
+
+
+def test_remembered_actor_lists_are_the_lists_read_afresh() -> None:
+    from gazettekg.extract import duties
+    from gazettekg.extract.agencies import Resolver, default_registry
+
+    text = "\n".join(_lines()[:3000])
+    rng = random.Random(13)
+    resolver = Resolver(default_registry(), "重庆市")
+    for step in range(6000):
+        if step == 3000:
+            resolver.define("集团公司", "重庆市能源投资集团有限公司")
+        pos = rng.randrange(len(text) - 80)
+        limit = pos + rng.randint(0, 60)
+        loose = rng.random() < 0.3
+        for _ in range(2):  # the second time from the memo
+            assert duties.actor_list(text, pos, limit, resolver, loose) == \
+                duties._actor_list(text, pos, limit, resolver, loose)
+        # the same characters elsewhere give the same list, moved
+        other = text[pos:limit + 1]
+        shifted = "前" * 7 + other
+        got, end = duties.actor_list(shifted, 7, 7 + limit - pos, resolver, loose)
+        want, want_end = duties._actor_list(shifted, 7, 7 + limit - pos, resolver, loose)
+        assert (got, end) == (want, want_end)
