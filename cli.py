@@ -749,7 +749,9 @@ def export_matrix(out: Path, docs: tuple[str, ...], agencies: tuple[str, ...], s
 @click.option("--max-query-bytes", type=click.IntRange(min=1), default=64 * 1024, show_default=True,
               help="Longest query text accepted (400).")
 @click.option("--max-depth", type=click.IntRange(min=1, max=1000), default=100, show_default=True,
-              help="Deepest nesting of { ( [ accepted (400), checked before parsing.")
+              help="Deepest nesting of { ( [ << accepted (400), checked before parsing.")
+@click.option("--max-operators", type=click.IntRange(min=1, max=6000), default=4000, show_default=True,
+              help="Most operators and joins (+ || ! . UNION …) in a query (400), checked before parsing.")
 @click.option("--allow-service", is_flag=True,
               help="Run SERVICE (federated) clauses: the server then sends HTTP requests for its clients.")
 @click.option("--cors", "cors", metavar="ORIGIN", default=None,
@@ -762,7 +764,7 @@ def export_matrix(out: Path, docs: tuple[str, ...], agencies: tuple[str, ...], s
               help="Address space of each worker process; a query over it stops (500; 0: no limit).")
 def serve(store_dir: Path, host: str, port: int, quiet: bool, timeout: float, max_rows: int, max_bytes: int,
           max_query_bytes: int, max_depth: int, allow_service: bool, cors: str | None, workers: int | None,
-          read_timeout: float, max_memory: int) -> None:
+          read_timeout: float, max_memory: int, max_operators: int) -> None:
     """Serve the store as a read-only SPARQL 1.1 endpoint at http://HOST:PORT/sparql.
 
     GET ?query=…, POST application/sparql-query, or POST a form with query=…; results as
@@ -795,7 +797,8 @@ def serve(store_dir: Path, host: str, port: int, quiet: bool, timeout: float, ma
     if not loopback:
         click.echo(f"warning: listening on {host}: anyone who can reach this machine can query the store", err=True)
     try:
-        limits = Limits(max_query_bytes=max_query_bytes, max_depth=max_depth, timeout=timeout, max_rows=max_rows,
+        limits = Limits(max_query_bytes=max_query_bytes, max_depth=max_depth, max_operators=max_operators,
+                        timeout=timeout, max_rows=max_rows,
                         max_bytes=max_bytes, allow_service=allow_service, max_memory_mb=max_memory)
         server = make_server(store_dir, host, port, quiet=quiet, limits=limits, cors=cors, workers=workers,
                              read_timeout=read_timeout)

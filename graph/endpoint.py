@@ -24,8 +24,9 @@ process's write undefined behaviour: a query that fails with an I/O error is ret
 on a fresh view, and a view that cannot be opened mid-write keeps the previous one.
 
 Bounded (``Limits``, each a ``serve`` option): before pyoxigraph parses anything, a query
-over 64 KB or with brackets ``{ ( [`` nested deeper than 100 is refused (400; its parser
-recurses and a few thousand levels overflow the stack and kill the process), and so is
+over 64 KB, with brackets ``{ ( [ <<`` nested deeper than 100 or with more than 4,000
+operators and joins is refused (400; its parser recurses, and a few thousand nested brackets
+or about 10,000 chained ``!`` or ``||`` overflow the stack and kill the process), and so is
 SERVICE (403) unless ``allow_service``, which would make the server send HTTP requests for
 its client. Each query then runs in one of a few warm worker processes (``QueryPool``),
 each with its own read-only view renewed as above: pyoxigraph cannot interrupt a query from
@@ -103,7 +104,8 @@ class Limits:
     """What one request may cost; every field is a ``gazettekg serve`` option."""
 
     max_query_bytes: int = 64 * 1024  # the longest query text, in UTF-8 bytes
-    max_depth: int = 100  # the deepest nesting of { ( [ (pyoxigraph's parser recurses, and overflows its stack)
+    max_depth: int = 100  # the deepest nesting of { ( [ << (pyoxigraph's parser recurses, and overflows its stack)
+    max_operators: int = 4000  # operators and joins (+ || ! . UNION …): long flat chains overflow it too
     timeout: float = 10.0  # seconds of work per query, parse + evaluation + serialization (0: no limit)
     max_rows: int = 100_000  # solutions of a SELECT, triples of a CONSTRUCT / DESCRIBE
     max_bytes: int = 32 * 1024 * 1024  # the serialized response body
@@ -143,10 +145,12 @@ def is_update(text: str) -> bool:
 # character it cannot hold, and the text is at most max_query_bytes long.
 _SCAN = re.compile(
     r"(?P<string>'''.*?'''|\"\"\".*?\"\"\"|'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\")"
+    r"|(?P<open><<|[{(\[])|(?P<close>>>|[})\]])"
     r"|(?P<iri><[^<>\"{}|^`\\\s]*>)"
     r"|(?P<comment>#[^\n]*)"
-    r"|(?P<open>[{(\[])|(?P<close>[})\]])"
-    r"|(?P<service>(?<![\w:?$\-])SERVICE(?![\w:\-]))",
+    r"|(?P<service>(?<![\w:?$\-])SERVICE(?![\w:\-]))"
+    r"|(?P<operator>\|\||&&|!=|<=|>=|[-+*/!|^=<>;]|\.(?!\d)"
+    r"|(?<![\w:?$\-])(?:UNION|OPTIONAL|MINUS|FILTER|BIND|GRAPH|VALUES)(?![\w:\-]))",
     re.DOTALL | re.IGNORECASE,
 )
 
@@ -175,11 +179,18 @@ def check_query(text: str, limits: Limits | None = None) -> None:
         raise Refused(
             HTTPStatus.BAD_REQUEST, f"query refused: {size} bytes, over the limit of {limits.max_query_bytes} bytes"
         )
-    depth = peak = 0
+    depth = peak = operators = 0
     service = False
     for match in _SCAN.finditer(text):
         kind = match.lastgroup
-        if kind == "open":
+        if kind == "operator":
+            operators += 1
+            if operators > limits.max_operators:
+                raise Refused(
+                    HTTPStatus.BAD_REQUEST,
+                    f"query refused: more than {limits.max_operators} operators and joins, this endpoint's limit",
+                )
+        elif kind == "open":
             depth += 1
             peak = max(peak, depth)
         elif kind == "close":
@@ -191,7 +202,7 @@ def check_query(text: str, limits: Limits | None = None) -> None:
         if peak > limits.max_depth:
             raise Refused(
                 HTTPStatus.BAD_REQUEST,
-                f"query refused: brackets {{ ( [ nested deeper than the limit of {limits.max_depth}",
+                f"query refused: brackets {{ ( [ << nested deeper than the limit of {limits.max_depth}",
             )
     if is_update(text):
         raise Refused(HTTPStatus.FORBIDDEN, "this endpoint is read-only: SPARQL Update is not accepted")

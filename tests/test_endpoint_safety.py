@@ -110,12 +110,32 @@ def test_deep_nesting_is_refused_and_the_server_stays_up(url: str, depth: int) -
         "SELECT * WHERE { ?s ?p ?o FILTER(" + "(" * depth + "1" + ")" * depth + ") }",
         "ASK { ?s ?p " + "[?p" * depth + "1" + "]" * depth + " }",  # over 64 KB at 20,000: refused for size
         "ASK { FILTER(?x<" + "(" * depth + ">) }",  # an IRI-looking token still counts its brackets
+        "ASK { ?s ?p " + "<< ?s ?p " * depth + "?o" + " >>" * depth + " }",  # triple terms nest too
     ):
         status, headers, body = _request(url, data=query.encode(), headers={"Content-Type": "application/sparql-query"})
         assert status == 400 and headers["Content-Type"].startswith("text/plain")
         message = body.decode()
         assert "nested deeper than the limit of 100" in message or "over the limit of 65536 bytes" in message
     assert _count(url) == before
+
+
+def test_long_flat_chains_are_refused(url: str) -> None:
+    # each of these overflows pyoxigraph's stack with no bracket nested deeper than 2
+    for query in (
+        "ASK { FILTER(" + "!" * 12000 + "?o) }",
+        "SELECT * WHERE { BIND(" + "+".join(["1"] * 8000) + " AS ?x) }",
+        "ASK { ?s ?p ?o FILTER(" + "||".join(["?o"] * 12000) + ") }",
+    ):
+        status, _, body = _request(url, data=query.encode(), headers={"Content-Type": "application/sparql-query"})
+        assert status == 400 and b"more than 4000 operators and joins" in body
+    assert _count(url) > 0
+
+
+def test_the_named_queries_pass_the_checks() -> None:
+    from gazettekg import queries
+
+    for name in queries.names():
+        check_query(queries.load(name, "sparql"))
 
 
 def test_a_long_query_is_refused_and_brackets_in_strings_do_not_count(url: str) -> None:
@@ -134,7 +154,7 @@ def test_sparql_command_refuses_deep_nesting_in_one_line(store_dir: Path, depth:
     query = "SELECT * WHERE " + "{" * depth + "?s ?p ?o" + "}" * depth
     result = CliRunner().invoke(main, ["sparql", query, "--store", str(store_dir)])
     assert result.exit_code == 1
-    message = "Error: query refused: brackets { ( [ nested deeper than the limit of 100"
+    message = "Error: query refused: brackets { ( [ << nested deeper than the limit of 100"
     assert result.output.strip().splitlines() == [message]
 
 
