@@ -22,6 +22,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from gazettekg.extract.brackets import bracketed_spans, split_top_level
 from gazettekg.extract.units import units_of
@@ -235,14 +236,36 @@ def _closes_task(text: str, hi: int, end: int) -> bool:
     return not rest or rest[0] in "\n。；;，, \t" or hi >= end
 
 
+@lru_cache(maxsize=1 << 14)
+def _parsed(content: str, bare_lists: bool) -> tuple[tuple[Party, ...], tuple[str, ...]] | None:
+    """parse_clause, kept: tables repeat the same notes, and find_clauses reads a document twice
+    (its assignments, then the text its duties are read from)."""
+    parsed = parse_clause(content, bare_lists=bare_lists)
+    return (tuple(parsed[0]), tuple(parsed[1])) if parsed else None
+
+
+# The text, start and end of the last find_clauses, and its answer (one tuple: replaced at once).
+_last_found: tuple[str | None, int, int, tuple[Clause, ...]] = (None, -1, -1, ())
+
+
 def find_clauses(text: str, start: int, end: int) -> list[Clause]:
     """Responsibility clauses in text[start:end]: bracketed notes, clause lines and trailing labels."""
+    global _last_found
+    last = _last_found
+    if last[0] is text and last[1] == start and last[2] == end:
+        return list(last[3])
+    found = _find_clauses(text, start, end)
+    _last_found = (text, start, end, tuple(found))
+    return found
+
+
+def _find_clauses(text: str, start: int, end: int) -> list[Clause]:
     clauses = []
     bracketed = bracketed_spans(text, start, end)
     for lo, hi in bracketed:
-        parsed = parse_clause(text[lo + 1: hi - 1], bare_lists=_closes_task(text, hi, end))
+        parsed = _parsed(text[lo + 1: hi - 1], _closes_task(text, hi, end))
         if parsed:
-            clauses.append(Clause(lo, hi, tuple(parsed[0]), tuple(parsed[1])))
+            clauses.append(Clause(lo, hi, parsed[0], parsed[1]))
     inside = [(lo, hi) for lo, hi in bracketed]
     lines_found: list[Clause] = []
     pos = start
@@ -255,9 +278,9 @@ def find_clauses(text: str, start: int, end: int) -> list[Clause]:
                 continue
             stop = len(line)
             tail = line[m.start(): stop].rstrip("。；; ")
-            parsed = parse_clause(tail)
+            parsed = _parsed(tail, False)
             if parsed:
-                clause = Clause(at, pos + m.start() + len(tail), tuple(parsed[0]), tuple(parsed[1]))
+                clause = Clause(at, pos + m.start() + len(tail), parsed[0], parsed[1])
                 previous = lines_found[-1] if lines_found else None
                 if previous is not None and m.start() == 0 and "\n" not in text[previous.end: pos - 1] \
                         and (previous.start == 0 or text[previous.start - 1] == "\n"):
