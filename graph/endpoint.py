@@ -542,6 +542,7 @@ class QueryPool:
         self._lock = threading.Lock()
         self._workers: list[_Worker] = []
         self._closed = False
+        self.last_stop_seconds = 0.0  # how long the last kill-and-replace took (benchmarks/bench_endpoint.py)
         for _ in range(size):
             self._idle.put(self._spawn())
 
