@@ -223,6 +223,8 @@ _AFTER = (
 )
 
 
+_AFTER_WORDS = tuple(word for word, _ in _AFTER)
+_BEFORE_WORDS = tuple(word for word, _ in _BEFORE)
 _REACHING_END = re.compile(r"(?:达到|达|为|在|到|提高到|提升到|增加到|增长到|降低到|下降到|保持在|巩固在|稳定在)$")
 
 
@@ -234,15 +236,17 @@ def comparator_around(text: str, start: int, end: int, window: int = 8) -> str:
     ``最高`` that qualifies a whole clause before ``不超过`` reads as ``<=`` either way.
     """
     after = half_width(text[end:end + 4]).lstrip()
-    for word, rel in _AFTER:
-        if after.startswith(word):
-            return rel
+    if after.startswith(_AFTER_WORDS):  # one test first: most numbers have none
+        for word, rel in _AFTER:
+            if after.startswith(word):
+                return rel
     before = half_width(text[max(0, start - window):start]).rstrip()
     # Only the last phrase before the number counts: 达到/达/为 may sit between.
     before = _REACHING_END.sub("", before).rstrip()
-    for word, rel in _BEFORE:
-        if before.endswith(word):
-            return rel
+    if before.endswith(_BEFORE_WORDS):
+        for word, rel in _BEFORE:
+            if before.endswith(word):
+                return rel
     return "="
 
 

@@ -224,9 +224,6 @@ def _document_year(text: str, doc: Document, plan: PlanPeriod | None) -> int | N
     return attachments.last_year if attachments else None
 
 
-_ORDINAL_BEFORE = re.compile(r"第\s*$")
-
-
 def find_targets(source: SourceText, doc: Document) -> tuple[list[Target], list[Rule]]:
     """The quantitative goals of ``doc`` and, apart from them, its quantitative rule limits."""
     text = source.text
@@ -261,7 +258,7 @@ def find_targets(source: SourceText, doc: Document) -> tuple[list[Target], list[
             if any(b_start <= q.start < b_end for b_start, b_end in baselines):
                 continue
             prefix = text[line_start:q.start]
-            if prefix.count("《") > prefix.count("》") or _ORDINAL_BEFORE.search(prefix):
+            if prefix.count("《") > prefix.count("》") or prefix.rstrip().endswith("第"):  # 第 N: an ordinal
                 continue
             cs, ce = span_of(text, q.start, q.end, HARD_STOPS, line_start, line_end)
             ss, se = span_of(text, q.start, q.end, SENTENCE_STOPS, line_start, line_end)

@@ -214,3 +214,29 @@ def test_remembered_actor_lists_are_the_lists_read_afresh() -> None:
         got, end = duties.actor_list(shifted, 7, 7 + limit - pos, resolver, loose)
         want, want_end = duties._actor_list(shifted, 7, 7 + limit - pos, resolver, loose)
         assert (got, end) == (want, want_end)
+
+
+def test_ordinal_before_a_number_read_without_a_pattern() -> None:
+    ordinal = re.compile(r"第\s*$")
+    for text in _random_strings("第 \t\n\u3000\u2028\x1c条x", count=5000) + _lines():
+        assert bool(ordinal.search(text)) == text.rstrip().endswith("第"), text
+
+
+def test_comparators_read_as_before() -> None:
+    from gazettekg.extract import numbers
+
+    def plain(text: str, start: int, end: int, window: int = 8) -> str:
+        after = half_width(text[end:end + 4]).lstrip()
+        for word, rel in numbers._AFTER:
+            if after.startswith(word):
+                return rel
+        before = half_width(text[max(0, start - window):start]).rstrip()
+        before = numbers._REACHING_END.sub("", before).rstrip()
+        for word, rel in numbers._BEFORE:
+            if before.endswith(word):
+                return rel
+        return "="
+
+    for line in _lines():
+        for q in numbers.find_quantities(line, chinese=True):
+            assert numbers.comparator_around(line, q.start, q.end) == plain(line, q.start, q.end), line
