@@ -636,6 +636,15 @@ class _Handler(BaseHTTPRequestHandler):
     timeout = 10.0  # socket read timeout (StreamRequestHandler applies it): a stalled client is cut off
     error_content_type = "text/plain; charset=utf-8"
     error_message_format = "%(code)d %(message)s: %(explain)s\n"
+    default_request_version = "HTTP/1.0"  # so an error about a garbled request line still has a status line
+
+    def parse_request(self) -> bool:
+        try:
+            return super().parse_request()
+        except TimeoutError:  # the request line came, its headers did not: say so rather than hang up
+            self.close_connection = True
+            self.send_error(HTTPStatus.REQUEST_TIMEOUT, "the request headers did not arrive in time")
+            return False
 
     # ---- plumbing ----
     def log_message(self, format: str, *args: object) -> None:

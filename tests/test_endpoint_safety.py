@@ -364,6 +364,10 @@ def test_a_body_that_never_comes_times_out(url: str) -> None:
     print(f"\na stalled body was answered {status} after {seconds:.2f} s (read timeout 1 s)")
     assert status == 408 and b"did not arrive in time" in response
     assert seconds < 5
+    status, response, seconds = _raw(url, b"POST /sparql HTTP/1.1\r\nHost: x\r\n")  # headers never end
+    assert status == 408 and b"headers did not arrive in time" in response and seconds < 5
+    status, response, _ = _raw(url, b"GET /sparql?query=ASK%7B%7D HTTP/9\r\n\r\n")  # a garbled version
+    assert status == 400 and response.startswith(b"HTTP/1.0 400")
     status, _, seconds = _raw(url, b"")  # connect and say nothing
     assert status == 0 and seconds < 5
 
