@@ -762,10 +762,18 @@ def export_matrix(out: Path, docs: tuple[str, ...], agencies: tuple[str, ...], s
               help="Seconds to wait for a client's request or body before answering 408 / hanging up.")
 @click.option("--max-memory", type=click.IntRange(min=0), default=2048, show_default=True, metavar="MB",
               help="Address space of each worker process; a query over it stops (500; 0: no limit).")
+@click.option("--explorer/--no-explorer", default=True, show_default=True,
+              help="Serve the web explorer's pages beside the SPARQL endpoint.")
 def serve(store_dir: Path, host: str, port: int, quiet: bool, timeout: float, max_rows: int, max_bytes: int,
           max_query_bytes: int, max_depth: int, allow_service: bool, cors: str | None, workers: int | None,
-          read_timeout: float, max_memory: int, max_operators: int) -> None:
-    """Serve the store as a read-only SPARQL 1.1 endpoint at http://HOST:PORT/sparql.
+          read_timeout: float, max_memory: int, max_operators: int, explorer: bool) -> None:
+    """Serve the store: the web explorer at http://HOST:PORT/ and a read-only SPARQL 1.1
+    endpoint at http://HOST:PORT/sparql.
+
+    The explorer's pages (in Chinese, no JavaScript needed): an agency's ledger of tasks it leads
+    and supports, a task with its clause highlighted in the document's text, documents and issues
+    with their heading tree and responsibility matrix (XLSX download), search in any spelling,
+    and a query page with the named queries. --no-explorer serves the endpoint alone.
 
     GET ?query=…, POST application/sparql-query, or POST a form with query=…; results as
     SPARQL JSON, XML, CSV or TSV (Accept header or ?format=). Updates are refused (403).
@@ -777,7 +785,7 @@ def serve(store_dir: Path, host: str, port: int, quiet: bool, timeout: float, ma
 
     \b
     Examples:
-        gazettekg serve --store ./gazettekg-data
+        gazettekg serve --store ./gazettekg-data          # then open http://127.0.0.1:7878/
         gazettekg serve --timeout 30 --max-rows 10000 --cors http://localhost:3000
         curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?s ?p ?o } LIMIT 5' \\
              http://127.0.0.1:7878/sparql
@@ -804,12 +812,44 @@ def serve(store_dir: Path, host: str, port: int, quiet: bool, timeout: float, ma
                              read_timeout=read_timeout)
     except (OSError, RuntimeError) as error:
         raise click.ClickException(f"cannot serve {store_dir} on {host}:{port}: {error}") from error
-    click.echo(f"SPARQL endpoint (read-only) at {endpoint_url(server)}  (Ctrl-C stops)", err=True)
+    if not explorer:
+        click.echo(f"SPARQL endpoint (read-only) at {endpoint_url(server)}  (Ctrl-C stops)", err=True)
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.server_close()
+        return
+    # The explorer: uvicorn serves the pages and hands /sparql to the endpoint's own request
+    # handler (web/sparql.py), so the endpoint's limits and worker pool are the same either way;
+    # the handler's server socket above is never listened on.
+    server.socket.close()
     try:
-        server.serve_forever()
+        import socket
+
+        import uvicorn
+
+        from gazettekg.web.app import create_app
+        from gazettekg.web.sparql import handler_app
+
+        app = create_app(store_dir, sparql_app=handler_app(server.RequestHandlerClass, server))
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        listener = socket.create_server((host, port), family=family, backlog=128)
+    except (OSError, RuntimeError) as error:
+        server.server_close()
+        raise click.ClickException(f"cannot serve {store_dir} on {host}:{port}: {error}") from error
+    bound = listener.getsockname()[1]
+    base = f"http://{'[' + host + ']' if ':' in host else host}:{bound}"
+    click.echo(f"web explorer at {base}/  ·  SPARQL endpoint (read-only) at {base}/sparql  (Ctrl-C stops)",
+               err=True)
+    web = uvicorn.Server(uvicorn.Config(app, log_level="warning" if quiet else "info", lifespan="off"))
+    try:
+        web.run(sockets=[listener])
     except KeyboardInterrupt:
         pass
     finally:
+        listener.close()
         server.server_close()
 
 
