@@ -373,7 +373,12 @@ def _plain(value: Any) -> Any:
 
 def query(graph: Any, text: str, params: dict | None = None, read_only: bool = False) -> tuple[list[str], list[list]]:
     """Run ``text``; with ``read_only`` as GRAPH.RO_QUERY, which the server refuses to let write."""
-    result = (graph.ro_query if read_only else graph.query)(text, params or None)
+    try:
+        result = (graph.ro_query if read_only else graph.query)(text, params or None)
+    except Exception as exc:  # a graph never written does not exist yet: it holds nothing
+        if read_only and "empty key" in str(exc):
+            return [], []
+        raise
     columns = [h[1] if isinstance(h, list | tuple) else str(h) for h in (result.header or [])]
     return columns, [[_plain(v) for v in row] for row in result.result_set]
 

