@@ -82,18 +82,64 @@ FIELD_UNIT = re.compile(
 
 
 @cache
-def _local_department_pattern() -> re.Pattern[str]:
-    """Department names of provinces and cities (发展和改革委员会, 人社局, 中国人民银行*分行 …), with
-    the jurisdiction prefix they are written with."""
+def _local_department_names() -> set[str]:
+    """Department names of provinces and cities (发展和改革委员会, 人社局, 中国人民银行*分行 …)."""
     text = resources.files("gazettekg.ontology").joinpath("local_departments.tsv").read_text(encoding="utf-8")
     names: set[str] = set()
     for line in text.splitlines()[1:]:
         full, short, *_ = ([*line.split("\t"), "", ""])[:3]
         names.update(n for n in (full, *short.split("|")) if n)
-    alternatives = "|".join(
-        re.escape(n).replace(r"\*", "[\u4e00-\u9fff]{2,6}?") for n in sorted(names, key=len, reverse=True)
-    )
+    return names
+
+
+def _wildcard(name: str) -> str:
+    return re.escape(name).replace(r"\*", "[\u4e00-\u9fff]{2,6}?")
+
+
+@cache
+def _local_department_pattern() -> re.Pattern[str]:
+    """Department names of provinces and cities (发展和改革委员会, 人社局, 中国人民银行*分行 …), with
+    the jurisdiction prefix they are written with."""
+    names = _local_department_names()
+    alternatives = "|".join(_wildcard(n) for n in sorted(names, key=len, reverse=True))
     return re.compile(rf"^(?:{JURISDICTION}|[\u4e00-\u9fff]{{2,6}}?)?(?:委|党委|政府)?(?:{alternatives})$")
+
+
+# What may stand before a department name: the jurisdiction it is written with, then 委/党委/政府.
+_DEPARTMENT_HEAD = re.compile(rf"(?:{JURISDICTION}|[\u4e00-\u9fff]{{2,6}}?)?(?:委|党委|政府)?")
+
+
+@cache
+def _local_department_parts() -> tuple[frozenset[str], tuple[tuple[str, str], ...], re.Pattern[str] | None]:
+    """The names without a wildcard, as a set; those with one (中国人民银行*分行) as the text before
+    and after it; a pattern of any with more than one."""
+    names = _local_department_names()
+    single = tuple(tuple(n.split("*")) for n in sorted(names) if n.count("*") == 1)
+    many = [n for n in names if n.count("*") > 1]
+    return (frozenset(n for n in names if "*" not in n), single,  # type: ignore[return-value]
+            re.compile("|".join(_wildcard(n) for n in many)) if many else None)
+
+
+def _fills_wildcard(tail: str, before: str, after: str) -> bool:
+    """``tail`` is before + 2 to 6 ideographs + after (the wildcard of _wildcard)."""
+    if not (tail.startswith(before) and tail.endswith(after)):
+        return False
+    middle = tail[len(before):len(tail) - len(after)]
+    return 2 <= len(middle) <= 6 and len(before) + len(after) <= len(tail) \
+        and all("\u4e00" <= c <= "\u9fff" for c in middle)
+
+
+def _local_department(name: str) -> bool:
+    """Whether _local_department_pattern() matches ``name`` (which holds no line break): a department
+    name ends it and the jurisdiction and 委/党委/政府 before it make up the rest. Tried at each place
+    the name could start, it spares every run compiling the pattern of all those names."""
+    literal, single, many = _local_department_parts()
+    for k in range(len(name)):
+        tail = name[k:]
+        if (tail in literal or any(_fills_wildcard(tail, b, a) for b, a in single)
+                or (many is not None and many.fullmatch(tail))) and _DEPARTMENT_HEAD.fullmatch(name[:k]):
+            return True
+    return False
 
 
 # Common words that end like an organisation's head noun.
@@ -116,7 +162,7 @@ def looks_like_agency(name: str) -> bool:
     if default_registry().lookup(name):
         return True
     return bool(ORG_END.search(name)) or bool(COLLECTIVE.match(name)) or bool(FIELD_UNIT.match(name)) \
-        or bool(_local_department_pattern().match(name))
+        or _local_department(name)  # the same answer as bool(_local_department_pattern().match(name))
 
 
 def is_collective(name: str) -> bool:

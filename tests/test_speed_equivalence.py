@@ -240,3 +240,32 @@ def test_comparators_read_as_before() -> None:
     for line in _lines():
         for q in numbers.find_quantities(line, chinese=True):
             assert numbers.comparator_around(line, q.start, q.end) == plain(line, q.start, q.end), line
+
+
+def test_local_departments_recognised_without_the_big_pattern() -> None:
+    from gazettekg.extract import agencies
+
+    pattern = agencies._local_department_pattern()
+    names = sorted(agencies._local_department_names())
+    rng = random.Random(17)
+    heads = ["", "市", "省", "重庆市", "郑州市", "深圳市罗湖区", "委", "市委", "党委", "政府", "市政府", "各", "要求",
+             "四川省成都市", "广东", "和", "负责", "国务院", "中国", "xx", "（", "市委市政府"]
+    samples = []
+    for name in names:
+        filled = name.replace("*", rng.choice(["深圳", "广东省", "罗湖", "一", "深圳市中心", "深x", "深圳市中心区域"]))
+        for head in heads:
+            samples.append(head + filled)
+            samples.append(head + filled[1:])
+            samples.append(head + filled + "等")
+    for line in _lines()[:2000]:
+        for _ in range(10):
+            a = rng.randrange(len(line))
+            samples.append(agencies.normalize(line[a:a + rng.randint(2, 40)]))
+    hits = 0
+    for sample in samples:
+        if "\n" in sample:
+            continue
+        want = bool(pattern.match(sample))
+        hits += want
+        assert agencies._local_department(sample) == want, sample
+    assert hits > 1000
