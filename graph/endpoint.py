@@ -882,6 +882,24 @@ def make_server(
     return server
 
 
+def run_query(
+    server: EndpointServer, query: str, accept: str = "", format_param: str | None = None
+) -> tuple[str, bytes]:
+    """(media, body) of one query answered as ``server`` answers /sparql: its ``Limits`` checked before
+    parsing, then run in its worker pool (time limit) or, without one, in this thread. Raises Refused.
+    What the web explorer's query page runs typed SPARQL with (web/app.py)."""
+    handler = server.RequestHandlerClass
+    check_query(query, handler.endpoint.limits)  # type: ignore[attr-defined]
+    job = (query, accept, format_param, [], [])
+    pool = handler.pool  # type: ignore[attr-defined]
+    return pool.run(job) if pool is not None else handler.endpoint.execute(*job)  # type: ignore[attr-defined]
+
+
+def server_limits(server: EndpointServer) -> Limits:
+    """The ``Limits`` ``server`` answers queries within."""
+    return server.RequestHandlerClass.endpoint.limits  # type: ignore[attr-defined]
+
+
 def endpoint_url(server: ThreadingHTTPServer) -> str:
     host, port = server.server_address[:2]
     return f"http://{host}:{port}/sparql"

@@ -13,7 +13,8 @@ Pages (server-rendered HTML in Chinese, no script needed, readable on a phone, p
     /doc/{key}              heading tree with leads, supersedes / cites, the responsibility matrix
     /issue/{key}            an issue's documents and their matrix
     /search?q=              agencies (any spelling), tasks (words of the title), documents (发文字号)
-    /query                  SPARQL (read-only) with the named queries as examples; results as a table
+    /query                  SPARQL, or Cypher (?lang=cypher), read-only, with the named queries as examples;
+                            results as a table
     /query.csv              the same results as CSV
     /export/matrix.xlsx     the workbook of `gazettekg export matrix` (?doc=KEY&issue=KEY narrow it)
     /source/{sha256}        an ingested input file (the PDF a task page links to at #page=N)
@@ -25,6 +26,13 @@ app; web/sparql.handler_app runs graph/endpoint.py's own request handler as one)
 at /sparql, and at /query and / when a request carries a SPARQL protocol ``query`` or a SPARQL
 body (so URLs the old stdlib server answered keep working). Anything else can be added with
 ``routes`` (Starlette routes, tried first) or by mounting this app inside another Starlette app.
+
+The query page runs typed SPARQL as /sparql does when the app is given the endpoint's server
+(``sparql_server``, or the one web/sparql.handler_app carries, as `gazettekg serve` passes it): its
+Limits checked before parsing, then in its worker pool, so a query over the time limit is killed
+and its message shown. Without one, the same pre-parse checks (size, nesting, operators, SERVICE,
+updates) and the row cap apply, in this process. Cypher runs as `gazettekg cypher` does:
+GRAPH.RO_QUERY on the store's embedded FalkorDB graph (graph/falkor.py), with the same time limit.
 """
 
 from __future__ import annotations
@@ -37,6 +45,7 @@ import threading
 import time
 from collections.abc import Sequence
 from datetime import date
+from http import HTTPStatus
 from pathlib import Path
 from urllib.parse import parse_qs, quote
 
@@ -50,6 +59,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from gazettekg.graph.endpoint import Limits, Refused, check_query, run_query, server_limits
 from gazettekg.web import data
 from gazettekg.web.svg import Due, timeline
 
@@ -136,15 +146,20 @@ def create_app(
     store_dir: Path | str,
     *,
     sparql_app: ASGIApp | None = None,
+    sparql_server: object | None = None,
     routes: Sequence[BaseRoute] = (),
     debug: bool = False,
 ) -> Starlette:
     """The explorer over the store at ``store_dir`` (opened read-only, renewed after each ingest).
 
     ``sparql_app``: an ASGI app answering the SPARQL 1.1 protocol, served at /sparql (and for
-    protocol requests at /query and /). ``routes``: more Starlette routes, matched before the pages.
+    protocol requests at /query and /). ``sparql_server``: the endpoint's server (graph/endpoint.make_server),
+    whose Limits and worker pool the query page runs SPARQL with; by default the one ``sparql_app``
+    carries (web/sparql.handler_app). ``routes``: more Starlette routes, matched before the pages.
     """
     view = data.StoreView(store_dir)
+    server = sparql_server if sparql_server is not None else getattr(sparql_app, "endpoint_server", None)
+    runner = _Queries(view, server)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     env = templates.env
     env.filters["u"] = url_key
@@ -231,16 +246,18 @@ def create_app(
 
     async def query_page(request: Request) -> HTMLResponse:
         form = await _form(request)
-        context = await run_in_threadpool(_run_query, view, form)
+        context = await run_in_threadpool(runner.run, form)
         context["title"] = "查询"
-        context["named"] = _named_queries()
-        return page(request, "query.html", context, 400 if context.get("error") else 200)
+        context["named"] = _named_queries(str(context["lang"]))
+        context["cypher_missing"] = runner.cypher.missing() if context["lang"] == "cypher" else ""
+        return page(request, "query.html", context, int(context["status"]))
 
     async def query_csv(request: Request) -> Response:
         form = await _form(request)
-        context = await run_in_threadpool(_run_query, view, form, None)
+        context = await run_in_threadpool(runner.run, form, None)
         if context.get("error"):
-            return Response(context["error"] + "\n", status_code=400, media_type="text/plain; charset=utf-8")
+            return Response(f"{context['error']}\n", status_code=int(context["status"]),
+                            media_type="text/plain; charset=utf-8")
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow(context["columns"])
@@ -384,75 +401,248 @@ async def _form(request: Request) -> dict[str, str]:
 # ---------------------------------------------------------------- the query page
 
 
-def _named_queries() -> list[dict[str, object]]:
+def _named_queries(lang: str = "sparql") -> list[dict[str, object]]:
     from gazettekg import queries
 
     found = []
     for name in queries.names():
-        text = queries.load(name)
+        text = queries.load(name, lang)
         comment = []
         for line in text.splitlines():
-            if not line.startswith("#"):
+            if not line.startswith(("#", "//")):
                 break
-            comment.append(line.lstrip("# "))
+            comment.append(line.lstrip("#/ "))
         found.append({"name": name, "params": queries.PARAMS[name], "about": " ".join(comment), "text": text})
     return found
 
 
 _UPDATE = re.compile(r"^\s*(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.IGNORECASE | re.MULTILINE)
 _PARAM_DEFAULTS = {"agency": "市应急局", "date": "2022-06-30", "year": "2025"}
+_PAGE_ACCEPT = "application/sparql-results+json, application/n-triples"  # what the page asks the worker pool for
+# The endpoint's refusals are English (its clients are programs); the page says what kind each is.
+_REFUSAL_KINDS = {400: "查询有误", 403: "查询被拒绝", 500: "查询被拒绝", 503: "查询被终止"}
 
 
-def _run_query(view: data.StoreView, form: dict[str, str], limit: int | None = DISPLAY_ROWS) -> dict[str, object]:
-    """Run the page's query: a named one (``name`` and its parameters) or ``sparql`` text. Read-only:
-    the store is opened read-only and only ever queried (pyoxigraph's ``query`` parses no updates)."""
-    from gazettekg import queries
-    from gazettekg.graph.sparql import run, run_named
+class _Queries:
+    """The query page's runner: SPARQL through the endpoint server when there is one, else in this
+    process within the pre-parse checks and the row cap; Cypher read-only on the embedded graph."""
 
-    name = form.get("name", "")
-    text = form.get("sparql", "")
-    context: dict[str, object] = {"sparql": text, "name": name, "params": {}, "columns": [], "rows": [],
-                                  "total": 0, "error": "", "ran": False, "seconds": 0.0}  # fmt: skip
-    if name and name not in queries.PARAMS:
-        context["error"] = f"没有名为 {name} 的查询"
-        return context
-    if name:
-        params = {p: form.get(p, "").strip() or _PARAM_DEFAULTS[p] for p in queries.PARAMS[name]}
-        context["params"] = params
-        context["sparql"] = queries.load(name)
-        if "agency" in params:
-            keys = data.resolve_agency(view, params["agency"])
-            if len(keys) > 1:
-                context["error"] = f"“{params['agency']}”指多个单位：{'、'.join(keys)}"
-                return context
-            if keys:
-                params = {**params, "agency": keys[0]}
-        if form.get("example"):
-            return context  # only show the text
+    def __init__(self, view: data.StoreView, server: object | None) -> None:
+        self.view = view
+        self.server = server
+        self.limits = server_limits(server) if server is not None else Limits()  # type: ignore[arg-type]
+        self.cypher = _Cypher(view.directory, self.limits)
+
+    def sparql(self, text: str) -> tuple[list[str], list[tuple]]:
+        """(columns, rows of Python values); raises Refused (a limit, a syntax error)."""
+        if self.server is not None:
+            media, body = run_query(self.server, text, accept=_PAGE_ACCEPT)  # type: ignore[arg-type]
+            return _parsed(media, body)
+        check_query(text, self.limits)
+        return _sparql_here(self.view.oxigraph, text, self.limits)
+
+    def run(self, form: dict[str, str], limit: int | None = DISPLAY_ROWS) -> dict[str, object]:
+        """Run the page's query: a named one (``name`` and its parameters) or the typed text of ``lang``
+        (``sparql`` or ``cypher`` fields). Read-only: the Oxigraph store is opened read-only and only
+        ever queried; Cypher runs as GRAPH.RO_QUERY, which the FalkorDB server refuses to let write."""
+        from gazettekg import queries
+        from gazettekg.graph.sparql import bind_parameters
+
+        lang = "cypher" if form.get("lang") == "cypher" else "sparql"
+        name = form.get("name", "")
+        text = form.get(lang, "")
+        context: dict[str, object] = {"lang": lang, "sparql": form.get("sparql", ""), "cypher": form.get("cypher", ""),
+                                      "name": name, "params": {}, "columns": [], "rows": [], "total": 0,
+                                      "error": "", "status": 200, "ran": False, "seconds": 0.0}  # fmt: skip
+
+        def refuse(message: str, status: int = 400) -> dict[str, object]:
+            context.update(error=message, status=status)
+            return context
+
+        values: dict[str, object] = {}
+        if name and name not in queries.PARAMS:
+            return refuse(f"没有名为 {name} 的查询")
+        if name:
+            params = {p: form.get(p, "").strip() or _PARAM_DEFAULTS[p] for p in queries.PARAMS[name]}
+            context["params"] = params
+            text = context[lang] = queries.load(name, lang)
+            if "agency" in params:
+                keys = data.resolve_agency(self.view, params["agency"])
+                if len(keys) > 1:
+                    return refuse(f"“{params['agency']}”指多个单位：{'、'.join(keys)}")
+                if keys:
+                    params = {**params, "agency": keys[0]}
+            if form.get("example"):
+                return context  # only show the text
+            try:
+                values = {p: queries.coerce(p, v) for p, v in params.items()}
+            except ValueError as error:
+                return refuse(f"查询参数有误：{error}")
+            if lang == "sparql":
+                text, values = bind_parameters(text, values), {}
+        elif not text.strip():
+            return context
+        elif len(text) > MAX_QUERY:
+            return refuse(f"查询过长（超过 {MAX_QUERY} 字符）")
+        elif lang == "sparql" and _UPDATE.search(_strip_strings(text)):
+            return refuse("只读：不接受 SPARQL Update（INSERT、DELETE、LOAD、DROP……）")
         began = time.perf_counter()
         try:
-            columns, rows = run_named(view.oxigraph, name, params)
-        except (ValueError, SyntaxError, OSError) as error:
-            context["error"] = f"查询参数有误：{error}"
-            return context
-    elif text.strip():
-        if len(text) > MAX_QUERY:
-            context["error"] = f"查询过长（超过 {MAX_QUERY} 字符）"
-            return context
-        if _UPDATE.search(_strip_strings(text)):
-            context["error"] = "只读：不接受 SPARQL Update（INSERT、DELETE、LOAD、DROP……）"
-            return context
-        began = time.perf_counter()
-        try:
-            columns, rows = run(view.oxigraph, text)
-        except (SyntaxError, ValueError, OSError) as error:
-            context["error"] = f"查询有误：{error}"
-            return context
-    else:
+            columns, rows = self.sparql(text) if lang == "sparql" else self.cypher.run(text, values)
+        except Refused as refused:
+            status = int(refused.status)
+            return refuse(f"{_REFUSAL_KINDS.get(status, '查询失败')}：{refused.message}", status)
+        context.update(columns=columns, total=len(rows), ran=True, seconds=time.perf_counter() - began,
+                       rows=rows if limit is None else rows[:limit])  # fmt: skip
         return context
-    context.update(columns=columns, total=len(rows), ran=True, seconds=time.perf_counter() - began,
-                   rows=rows if limit is None else rows[:limit])  # fmt: skip
-    return context
+
+
+def _parsed(media: str, body: bytes) -> tuple[list[str], list[tuple]]:
+    """The worker pool's answer (SPARQL JSON, or N-Triples for CONSTRUCT / DESCRIBE) as columns and rows."""
+    import pyoxigraph as ox
+
+    from gazettekg.graph.endpoint import JSON
+    from gazettekg.graph.sparql import to_python
+
+    if media != JSON:
+        triples = ox.parse(body, format=ox.RdfFormat.N_TRIPLES)
+        return ["subject", "predicate", "object"], [
+            (to_python(t.subject), to_python(t.predicate), to_python(t.object)) for t in triples
+        ]
+    result = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+    if isinstance(result, ox.QueryBoolean):
+        return ["ask"], [(bool(result),)]
+    columns = [v.value for v in result.variables]
+    return columns, [tuple(to_python(solution[c]) for c in columns) for solution in result]
+
+
+def _sparql_here(store, text: str, limits: Limits) -> tuple[list[str], list[tuple]]:
+    """A checked query run in this process (no time limit: no worker pool), refused past ``limits.max_rows``."""
+    import pyoxigraph as ox
+
+    from gazettekg.graph.rdf import PREFIXES
+    from gazettekg.graph.sparql import to_python
+
+    def capped(rows) -> list[tuple]:
+        kept = []
+        for row in rows:
+            if len(kept) >= limits.max_rows:
+                raise Refused(HTTPStatus.INTERNAL_SERVER_ERROR,
+                              f"query request refused: the result has more than {limits.max_rows} rows, "
+                              "this endpoint's limit; add LIMIT (and OFFSET to page through it)")  # fmt: skip
+            kept.append(row)
+        return kept
+
+    try:
+        result = store.query(text, use_default_graph_as_union=True, prefixes=PREFIXES)
+        if isinstance(result, ox.QueryBoolean):
+            return ["ask"], [(bool(result),)]
+        if isinstance(result, ox.QuerySolutions):
+            columns = [v.value for v in result.variables]
+            return columns, capped(tuple(to_python(s[c]) for c in columns) for s in result)
+        return ["subject", "predicate", "object"], capped(
+            (to_python(t.subject), to_python(t.predicate), to_python(t.object)) for t in result
+        )
+    except SyntaxError as error:
+        raise Refused(HTTPStatus.BAD_REQUEST, f"SPARQL syntax error: {error}") from error
+    except ValueError as error:
+        raise Refused(HTTPStatus.BAD_REQUEST, str(error)) from error
+    except OSError as error:
+        raise Refused(HTTPStatus.SERVICE_UNAVAILABLE, f"the store could not be read: {error}") from error
+
+
+class _Timed:
+    """A FalkorDB graph whose read-only queries carry a time limit (milliseconds; 0: none)."""
+
+    def __init__(self, graph, milliseconds: int) -> None:
+        self.graph = graph
+        self.milliseconds = milliseconds
+
+    def ro_query(self, text: str, params: dict | None = None):
+        return self.graph.ro_query(text, params, timeout=self.milliseconds or None)
+
+
+class _Cypher:
+    """Read-only Cypher on the store's embedded FalkorDB graph, as `gazettekg cypher` runs it
+    (graph/falkor.py: GRAPH.RO_QUERY), within the endpoint's time limit and row cap.
+
+    The embedded server loads STORE/falkordb/graph.db when it starts, so it is restarted when an
+    ingest has saved a new one; queries take turns (one server, restarted between them)."""
+
+    def __init__(self, store_dir: Path, limits: Limits) -> None:
+        self.store_dir = Path(store_dir)
+        self.limits = limits
+        self._lock = threading.Lock()
+        self._stamp: tuple[int, int, int] | None = None
+
+    def missing(self) -> str:
+        """Why Cypher cannot run on this store ('' when it can)."""
+        from gazettekg.graph import falkor
+
+        if not falkor.available():
+            return "未安装 FalkorDBLite，不能运行 Cypher：pip install 'gazettekg[cypher]'"
+        if not falkor.database_path(self.store_dir).exists():
+            return ("此存储还没有属性图（STORE/falkordb/graph.db），不能运行 Cypher："
+                    "装好 FalkorDBLite 后运行 gazettekg repair 生成它")
+        return ""
+
+    def _renew(self) -> None:
+        from gazettekg.graph import falkor
+
+        try:
+            stat = falkor.database_path(self.store_dir).stat()
+            stamp = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+        except OSError:
+            stamp = None
+        if stamp != self._stamp:
+            falkor.close(self.store_dir)  # the next open_graph loads the new file
+            self._stamp = stamp
+
+    def run(self, text: str, params: dict[str, object]) -> tuple[list[str], list[tuple]]:
+        from gazettekg.graph import falkor
+
+        why = self.missing()
+        if why:
+            raise Refused(HTTPStatus.SERVICE_UNAVAILABLE, why)
+        with self._lock:
+            self._renew()
+            try:
+                with falkor.open_graph(self.store_dir) as graph:
+                    columns, rows = falkor.query(_Timed(graph, int(self.limits.timeout * 1000)), text, params,
+                                                 read_only=True)  # fmt: skip
+            except Exception as error:
+                raise _cypher_refusal(error, self.limits) from None
+        if len(rows) > self.limits.max_rows:
+            raise Refused(HTTPStatus.INTERNAL_SERVER_ERROR,
+                          f"query request refused: the result has more than {self.limits.max_rows} rows, "
+                          "this endpoint's limit; add LIMIT (and SKIP to page through it)")  # fmt: skip
+        return columns, [tuple(_cell(v) for v in row) for row in rows]
+
+
+def _cypher_refusal(error: Exception, limits: Limits) -> Refused:
+    """What the page says about a failed Cypher query (the FalkorDB server's own message kept)."""
+    kind = type(error).__name__
+    message = str(error)
+    if kind == "ResponseError" and "read-only" in message.lower():
+        return Refused(HTTPStatus.FORBIDDEN, "只读：属性图由 RDF 存储导出，不接受修改它的 Cypher（CREATE、MERGE、"
+                                             f"SET、DELETE……）。FalkorDB: {message}")  # fmt: skip
+    if kind == "ResponseError" and "timed out" in message.lower():
+        return Refused(HTTPStatus.SERVICE_UNAVAILABLE, f"query stopped: it ran over the time limit of "
+                                                       f"{limits.timeout:g} s ({message})")  # fmt: skip
+    if kind == "ResponseError":
+        return Refused(HTTPStatus.BAD_REQUEST, f"Cypher error: {message}")
+    if type(error).__module__.split(".")[0] in ("redis", "falkordb") or isinstance(error, OSError | RuntimeError):
+        return Refused(HTTPStatus.SERVICE_UNAVAILABLE, f"the property graph could not be read: {message}")
+    return Refused(HTTPStatus.INTERNAL_SERVER_ERROR, f"Cypher query failed: {kind}: {message}")
+
+
+def _cell(value: object) -> object:
+    """A Cypher value for a table cell or CSV: nodes, relationships, maps and lists as JSON."""
+    import json
+
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return value
 
 
 def _strip_strings(text: str) -> str:

@@ -92,4 +92,5 @@ def handler_app(handler_class: type, server: object = None) -> ASGIApp:
         await send({"type": "http.response.start", "status": response.status, "headers": out_headers})
         await send({"type": "http.response.body", "body": payload})
 
+    app.endpoint_server = server  # type: ignore[attr-defined]  # create_app runs its query page through it
     return app
