@@ -51,6 +51,11 @@ def normalize(name: str) -> str:
     return _PUNCT.sub("", unicodedata.normalize("NFKC", name)).replace("(", "（").replace(")", "）")
 
 
+_COLLECTIVE_OPENING = re.compile(r"^(?:各(?!级)|有关|相关)")
+_BRACKETED = re.compile(r"（[^）]*）")
+_ETC_END = re.compile(r"等$")
+
+
 @lru_cache(maxsize=1 << 16)
 def collective_key(name: str) -> str:
     """各区县（自治县）人民政府, 有关区县政府 and 区县政府 are one collective: 区县政府.
@@ -59,8 +64,8 @@ def collective_key(name: str) -> str:
     anything (各市（州）人民政府 stays 市（州）政府, not 市政府).
     """
     key = normalize(name)
-    key = re.sub(r"^(?:各(?!级)|有关|相关)", "", key).replace("人民政府", "政府")
-    bare = re.sub(r"（[^）]*）", "", key)
+    key = _COLLECTIVE_OPENING.sub("", key).replace("人民政府", "政府")
+    bare = _BRACKETED.sub("", key)
     return bare if len(bare) >= 4 else key
 
 
@@ -258,7 +263,7 @@ class Resolver:
 
     def known(self, surface: str) -> str | None:
         """The entity a spelling names when the registry or this document already knows it."""
-        key = re.sub(r"等$", "", normalize(surface))
+        key = _ETC_END.sub("", normalize(surface))
         expanded = self._expand(key)
         found = self.local.get(key) or self.registry.lookup(expanded if expanded != key else key)
         if found is None:
@@ -267,7 +272,7 @@ class Resolver:
 
     def resolve(self, surface: str) -> str:
         key = normalize(surface)
-        key = re.sub(r"等$", "", key)
+        key = _ETC_END.sub("", key)
         if key in self.local:
             return self.local[key]
         expanded = self._expand(key)

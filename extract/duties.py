@@ -491,15 +491,22 @@ def _subject(text: str, pos: int, limit: int, resolver: Resolver) -> tuple[list[
 
 def _partners(text: str, pos: int, limit: int, resolver: Resolver, verbs: str) -> tuple[list[Actor], int] | None:
     """"会同Z" "配合Z" "组织Z等部门": the partners named after one of verbs, and where they end."""
-    m = re.match(verbs, text[pos:limit])
+    rx = _VERBS.get(verbs)
+    if rx is None:
+        rx = _VERBS[verbs] = re.compile(verbs)
+    m = rx.match(text, pos, limit)  # verbs are plain alternatives: as re.match(verbs, text[pos:limit])
     if not m:
         return None
-    actors, end = actor_list(text, pos + m.end(), limit, resolver)
+    actors, end = actor_list(text, m.end(), limit, resolver)
     return (actors, end) if actors else None
 
 
+_VERBS: dict[str, re.Pattern[str]] = {}
+_MODALS = re.compile(rf"{MODAL}+")
+
+
 def _strip_modal(text: str, pos: int, limit: int) -> int:
-    return _skip(re.compile(rf"{MODAL}+"), text, pos, limit)
+    return _skip(_MODALS, text, pos, limit)
 
 
 def _open_duty(text: str, actors: list[Actor], start: int, pred: int, limit: int, prefix: str,
