@@ -323,18 +323,31 @@ def _print_rows(columns: list[str], rows: list[tuple], fmt: str) -> None:
 @click.option("--force", is_flag=True, help="Re-extract and rewrite inputs even when unchanged.")
 @click.option("--wait", "wait", type=click.FloatRange(min=0), default=60.0, show_default=True,
               help="Seconds to wait for another writer (ingest, repair) to finish with the store.")
-def ingest(inputs: tuple[Path, ...], store_dir: Path, force: bool, wait: float) -> None:
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Worker processes extracting ahead of the writer (default: one per core).")
+@click.option("--cluster", metavar="ADDRESS", default=None,
+              help="Extract on a Dask cluster (tcp://host:8786, or `local`); the stores keep one writer, here.")
+@click.option("--strict", is_flag=True, help="Refuse a damaged PDF (one that needed repair) instead of warning.")
+def ingest(inputs: tuple[Path, ...], store_dir: Path, force: bool, wait: float, workers: int | None,
+           cluster: str | None, strict: bool) -> None:
     """Extract gazette issues and write them into the knowledge-graph store.
 
     Each issue replaces its own named graph, so ingesting again changes nothing;
     an input whose content is unchanged since the last ingest is skipped — unless the
     property graph lacks it (a crash, a `cypher --write`), which is then rebuilt.
-    One writer at a time: a second ingest waits for the first (--wait).
+    One writer at a time: a second ingest waits for the first (--wait). Inputs that need
+    extracting are extracted ahead in worker processes (--workers) or on a Dask cluster
+    (--cluster) while this process writes them, one at a time, in the order given.
 
     \b
-    Example:
+    Examples:
         gazettekg ingest corpus/gazette-2022-01.txt --store ./gazettekg-data
+        gazettekg ingest archive/ --workers 2 --store ./gazettekg-data
+        gazettekg ingest /shared/archive/ --cluster tcp://10.0.0.5:8786 --store ./gazettekg-data
     """
+    import functools
+
+    from gazettekg.extract.batch import Prefetch
     from gazettekg.extract.errors import InputError
     from gazettekg.extract.pipeline import extract_file
     from gazettekg.graph.lock import writer_lock
@@ -350,12 +363,18 @@ def ingest(inputs: tuple[Path, ...], store_dir: Path, force: bool, wait: float) 
                 from gazettekg.graph.falkor import PropertyGraphSync
 
                 derived = PropertyGraphSync(store_dir)
+            wanted = files if force else [p for p in files if not _up_to_date(store, derived, p)]
+            if cluster or (len(wanted) > 1 and workers != 1):
+                extract = Prefetch(wanted, workers, cluster, warn=lambda said: click.echo(f"warning: {said}", err=True),
+                                   strict=strict)
+            else:
+                extract = functools.partial(extract_file, strict=strict)
             with _progress(len(files), "ingesting") as bar:
                 for path in files:
                     bar.update(1)
                     try:
                         with _warnings_reported():
-                            result, _ = store.ingest_file(path, extract_file, force=force, derived=derived)
+                            result, _ = store.ingest_file(path, extract, force=force, derived=derived)
                     except InputError as error:
                         click.echo(f"error: {error}", err=True)
                         failed.append(path)
@@ -370,11 +389,24 @@ def ingest(inputs: tuple[Path, ...], store_dir: Path, force: bool, wait: float) 
                         click.echo(f"ingested   {printable(str(path))}  ({result.issue}): {result.triples} triples "
                                    f"in {result.seconds:.2f}s")
             store.flush()
+            if isinstance(extract, Prefetch):
+                extract.close()
     except KeyboardInterrupt:
         raise click.ClickException(f"interrupted after {done} of {len(files)} input(s); every input is either "
                                    "written whole or left as it was, in both stores") from None
     if failed:
         raise click.ClickException(_failed_message(failed, len(files) + len(failed) - len(set(failed) & set(files))))
+
+
+def _up_to_date(store, derived, path: Path) -> bool:
+    """Whether both stores hold this content of ``path`` already (ingest will skip it)."""
+    from gazettekg.graph.store import sha256_of
+
+    try:
+        digest = sha256_of(path)
+    except OSError:
+        return False  # ingest_file reports it
+    return store.is_current(path, digest) and (derived is None or derived.holds(str(Path(path).resolve()), digest))
 
 
 def _agency_key(store_dir: Path, spelling: str) -> str:

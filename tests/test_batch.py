@@ -46,3 +46,32 @@ def test_a_local_dask_cluster_gives_the_same_json_lines(tmp_path):
         assert result.exit_code == 0, result.output
     for path in (tmp_path / "--workers").iterdir():
         assert path.read_bytes() == (tmp_path / "--cluster" / path.name).read_bytes(), path.name
+
+
+def _store_counts(store: Path) -> tuple[int, int | None]:
+    from gazettekg.graph import falkor
+    from gazettekg.graph.store import GraphStore
+
+    quads = len(GraphStore(store, read_only=True))
+    nodes = falkor.run_cypher(store, "MATCH (n) RETURN count(n)")[1][0][0] if falkor.available() else None
+    return quads, nodes
+
+
+@pytest.mark.parametrize("how", [["--workers", "2"], ["--cluster", "local"]])
+def test_ingest_extracting_ahead_writes_what_a_serial_ingest_writes(tmp_path, how):
+    if how[0] == "--cluster":
+        pytest.importorskip("distributed")
+    import sys
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from make_archive import make_archive
+
+    inputs = list(map(str, make_archive(tmp_path / "archive", 4, seed=3)))
+    runner = CliRunner()
+    serial = runner.invoke(main, ["ingest", *inputs, "--workers", "1", "--store", str(tmp_path / "serial")])
+    assert serial.exit_code == 0, serial.output
+    ahead = runner.invoke(main, ["ingest", *inputs, *how, "--store", str(tmp_path / "ahead")])
+    assert ahead.exit_code == 0, ahead.output
+    assert _store_counts(tmp_path / "serial") == _store_counts(tmp_path / "ahead")
+    again = runner.invoke(main, ["ingest", *inputs, *how, "--store", str(tmp_path / "ahead")])
+    assert again.exit_code == 0 and again.output.count("unchanged") == len(inputs), again.output
