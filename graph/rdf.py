@@ -95,14 +95,55 @@ def node(kind: str, key: str) -> URIRef:
     return URIRef(iri(kind, key))
 
 
+class Triples:
+    """One issue's triples as built: a set kept in insertion order and indexed by subject.
+
+    rdflib's in-memory Graph indexes every triple three ways, which made building an issue cost
+    more than extracting it; the store only iterates the triples and looks nodes up by subject.
+    ``graph()`` gives the rdflib Graph for validation, export and tests."""
+
+    def __init__(self) -> None:
+        self._all: dict[tuple, None] = {}
+        self._by_subject: dict[object, list[tuple]] = {}
+
+    def add(self, triple: tuple) -> None:
+        if triple not in self._all:
+            self._all[triple] = None
+            self._by_subject.setdefault(triple[0], []).append(triple)
+
+    def __iter__(self):
+        return iter(self._all)
+
+    def __len__(self) -> int:
+        return len(self._all)
+
+    def __contains__(self, triple: object) -> bool:
+        return triple in self._all
+
+    def subjects(self, predicate: object = None, obj: object = None) -> Iterable:
+        return [s for s, triples in self._by_subject.items()
+                if any((predicate is None or p == predicate) and (obj is None or o == obj) for _, p, o in triples)]
+
+    def triples(self, pattern: tuple) -> Iterable[tuple]:
+        s, p, o = pattern
+        candidates = self._by_subject.get(s, []) if s is not None else self._all
+        return [t for t in candidates if (p is None or t[1] == p) and (o is None or t[2] == o)]
+
+    def graph(self) -> Graph:
+        g = Graph()
+        for prefix, ns in PREFIXES.items():
+            g.bind(prefix, ns)
+        for triple in self._all:
+            g.add(triple)
+        return g
+
+
 class _Builder:
-    """Accumulates one issue's triples; a class only to share the graph and seen-keys."""
+    """Accumulates one issue's triples; a class only to share the triples and seen-keys."""
 
     def __init__(self, extraction: IssueExtraction) -> None:
         self.x = extraction
-        self.g = Graph()
-        for prefix, ns in PREFIXES.items():
-            self.g.bind(prefix, ns)
+        self.g = Triples()
         self.tasks: dict[str, URIRef] = {}
         self.documents: dict[str, URIRef] = {}
         self.agencies: dict[str, URIRef] = {}
@@ -350,7 +391,7 @@ class _Builder:
         self.add(self.holder(r.doc_id, r.where), GKG.hasRule, f)
         self.add(f, PROV.wasDerivedFrom, self.span(r.provenance))
 
-    def build(self) -> Graph:
+    def build(self) -> Triples:
         x = self.x
         issue = node("issue", issue_key(x.issue))
         self.add(issue, RDF.type, GKG.Issue)
@@ -380,10 +421,10 @@ class _Builder:
 
 def build_graph(extraction: IssueExtraction) -> Graph:
     """All triples of one issue: its documents, heading trees, agencies and facts with provenance."""
-    return _Builder(extraction).build()
+    return _Builder(extraction).build().graph()
 
 
-def build_issue(extraction: IssueExtraction) -> tuple[Graph, dict[URIRef, set[tuple]]]:
+def build_issue(extraction: IssueExtraction) -> tuple[Triples, dict[URIRef, set[tuple]]]:
     """All triples of one issue, and those read from each of its documents by content graph.
 
     A document reaches users through several sources (the gazette PDF, the government site's page,
@@ -406,7 +447,7 @@ def issue_graph_iri(extraction: IssueExtraction) -> URIRef:
     return node("issue", issue_key(extraction.issue))
 
 
-def shared_subjects(graph: Graph) -> Iterable[tuple[URIRef, Iterable[tuple]]]:
+def shared_subjects(graph: Graph | Triples) -> Iterable[tuple[URIRef, Iterable[tuple]]]:
     """Triples describing nodes that other issues may describe too, grouped by node.
 
     An agency is described identically by every issue that names it, and a document's
