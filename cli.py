@@ -227,6 +227,14 @@ def _store_option(command):
                         default=Path("gazettekg-data"), show_default=True, help=_STORE_HELP)(command)
 
 
+def _require_store(store_dir: Path) -> None:
+    """One line when there is no store at ``store_dir`` (nothing is opened)."""
+    if not (store_dir / "oxigraph").exists():
+        raise click.ClickException(
+            f"no store at {store_dir}; run `gazettekg ingest INPUT... --store {store_dir}` first"
+        )
+
+
 def _open_store(store_dir: Path, must_exist: bool = True, write: bool = False):
     """The store: read-only (beside a writer, never in its way) unless ``write`` (hold the writer lock)."""
     from gazettekg.graph.store import GraphStore
@@ -412,8 +420,11 @@ def _up_to_date(store, derived, path: Path) -> bool:
 def _agency_key(store_dir: Path, spelling: str) -> str:
     """The key of the agency an analyst named in any spelling (市应急局 = 重庆市应急管理局)."""
     from gazettekg.graph.sparql import agency_keys
+    from gazettekg.graph.store import reading
 
-    keys = agency_keys(_open_store(store_dir).oxigraph, spelling)
+    _require_store(store_dir)
+    with _store_errors(store_dir):
+        keys = reading(store_dir, lambda store: agency_keys(store.oxigraph, spelling))
     if len(keys) > 1:
         raise click.ClickException(f"{spelling!r} names several agencies: {', '.join(keys)}; give one of these")
     if not keys:
@@ -471,9 +482,11 @@ def query(name: str, params: tuple[str, ...], lang: str, fmt: str, store_dir: Pa
             _cypher_behind_warning(store_dir)
     else:
         from gazettekg.graph.sparql import run
+        from gazettekg.graph.store import reading
 
+        _require_store(store_dir)
         with _store_errors(store_dir):
-            columns, rows = run(_open_store(store_dir).oxigraph, queries.load(name, "sparql"), values)
+            columns, rows = reading(store_dir, lambda store: run(store.oxigraph, queries.load(name, "sparql"), values))
     _print_rows(list(columns), [tuple(r) for r in rows], fmt)
 
 

@@ -146,13 +146,22 @@ class QueryRefused(Exception):
 
 def _run_in_child(connection, database: str, text: str) -> None:  # the query process's main
     import signal
+    import time
     from pathlib import Path
 
-    from gazettekg.graph.store import open_oxigraph, oxigraph_damage
+    from gazettekg.graph.store import open_oxigraph, oxigraph_damage, transient
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the process group: the parent kills us
     try:
-        connection.send(("ok", run(open_oxigraph(Path(database), read_only=True), text)))
+        for attempt in range(10):  # a writer's compaction may delete a file under a read-only view
+            try:
+                result = run(open_oxigraph(Path(database), read_only=True), text)
+                break
+            except Exception as error:  # OSError / RuntimeError from RocksDB, StoreDamaged from opening
+                if attempt == 9 or not transient(error):
+                    raise
+                time.sleep(min(0.05 * 2**attempt, 0.5))
+        connection.send(("ok", result))
     except SyntaxError as error:
         connection.send(("syntax", str(error)))
     except OSError as error:  # RocksDB read errors: a damaged store, named in one line

@@ -172,6 +172,28 @@ def _load_saved(path: Path) -> tuple[str, IssueExtraction | None]:
     return (str(source), extraction) if isinstance(extraction, IssueExtraction) else ("", None)
 
 
+def transient(error: BaseException) -> bool:
+    """Whether a read failed only because a writer moved on: a read-only RocksDB view does not pin
+    the files it opened with, so a writer's compaction can delete one under it ("No such file")."""
+    return "No such file or directory" in str(error) or "No such file" in str(getattr(error, "reason", ""))
+
+
+def reading[T](store_dir: Path, work: Callable[[GraphStore], T], attempts: int = 10) -> T:
+    """``work(store)`` on a read-only view of the store at ``store_dir``, run again on a fresh view
+    when a writer's compaction removed a file under it, so readers never fail because a writer is
+    busy; a store that stays broken raises as usual."""
+    delay = 0.05
+    for attempt in range(attempts):
+        try:
+            return work(GraphStore(store_dir, read_only=True))
+        except (StoreDamaged, OSError, RuntimeError) as error:
+            if attempt + 1 == attempts or not transient(error):
+                raise
+            time.sleep(delay)
+            delay = min(2 * delay, 0.5)
+    raise AssertionError("unreachable")
+
+
 class GraphStore:
     """An Oxigraph store with an ingest manifest; in memory when ``directory`` is None.
 
