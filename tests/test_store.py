@@ -151,3 +151,29 @@ def test_one_document_from_two_sources_is_stored_once(tmp_path: Path) -> None:
     assert len(store.query(load_query("leads"))[1]) == leads
     store.remove(pdf)
     assert _count(store, "?a a gkg:Assignment") == 0
+
+
+def test_the_pdf_and_its_headerless_text_give_the_same_leads_in_both_languages(tmp_path: Path) -> None:
+    import pytest
+    from click.testing import CliRunner
+
+    from gazettekg.cli import main
+    from gazettekg.extract.cleantext import clean_pages
+    from gazettekg.extract.pages import read_pages
+    from gazettekg.graph import falkor
+
+    if not falkor.available():
+        pytest.skip("FalkorDBLite is not installed")
+    pdf = SAMPLE.with_suffix(".pdf")
+    headerless = tmp_path / "copy.txt"
+    headerless.write_text(clean_pages(read_pages(pdf), pdf.name).text, encoding="utf-8")
+    runner = CliRunner()
+    store = str(tmp_path / "store")
+    counts = []
+    for inputs in ([pdf], [pdf, headerless]):
+        assert runner.invoke(main, ["ingest", *map(str, inputs), "--store", store]).exit_code == 0
+        for lang in ("sparql", "cypher"):
+            done = runner.invoke(main, ["query", "leads", "--lang", lang, "--format", "json", "--store", store])
+            assert done.exit_code == 0, done.output
+            counts.append(sum(line.startswith("{") for line in done.output.splitlines()))
+    assert len(set(counts)) == 1 and counts[0] > 50, counts
