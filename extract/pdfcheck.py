@@ -67,19 +67,24 @@ def check_pdf(data: bytes) -> PdfDamage | None:
     except (pikepdf.PdfError, pikepdf.PasswordError, ValueError):
         return None
     with pdf:
-        repairs = [str(w) for w in pdf.get_warnings()]
+        unchecked = None
         bad: set[tuple[int, int]] = set()
         checked: set[tuple[int, int]] = set()
-        for obj in pdf.objects:
-            if isinstance(obj, pikepdf.Stream) and obj.objgen not in checked:
-                checked.add(obj.objgen)
-                if not _decodes(obj, pikepdf):
-                    bad.add(obj.objgen)
         pages = []
-        if bad:
-            for number, page in enumerate(pdf.pages, 1):
-                if _uses(page.obj, bad, pikepdf, set()):
-                    pages.append(number)
+        try:
+            for obj in pdf.objects:
+                if isinstance(obj, pikepdf.Stream) and obj.objgen not in checked:
+                    checked.add(obj.objgen)
+                    if not _decodes(obj, pikepdf):
+                        bad.add(obj.objgen)
+            if bad:
+                for number, page in enumerate(pdf.pages, 1):
+                    if _uses(page.obj, bad, pikepdf, set()):
+                        pages.append(number)
+        except Exception as error:  # qpdf's repaired objects can be malformed in ways its API rejects
+            unchecked = f"its objects could not all be checked ({type(error).__name__})"
+        # qpdf's notes from opening the file and from reading its objects (a broken stream length…)
+        repairs = [str(w) for w in pdf.get_warnings()] + ([unchecked] if unchecked else [])
     return PdfDamage(repairs, pages, len(bad))
 
 
@@ -102,7 +107,7 @@ def _decodes(stream, pikepdf) -> bool:
                 data = binascii.unhexlify(hexed + b"0" * (len(hexed) % 2))
             else:
                 data = zlib.decompress(data)
-    except (ValueError, zlib.error, binascii.Error, pikepdf.PdfError):
+    except Exception:  # zlib.error, binascii.Error, ValueError, pikepdf.PdfError: the stream does not decode
         return False
     return True
 
