@@ -372,12 +372,14 @@ def ingest(inputs: tuple[Path, ...], store_dir: Path, force: bool, wait: float, 
 
                 derived = PropertyGraphSync(store_dir)
             wanted = files if force else [p for p in files if not _up_to_date(store, derived, p)]
+            if derived is not None and len(wanted) >= BULK_INPUTS:
+                derived.save_every = BULK_SAVE_EVERY  # a bulk load: graph.db written every so often
             if cluster or (len(wanted) > 1 and workers != 1):
                 extract = Prefetch(wanted, workers, cluster, warn=lambda said: click.echo(f"warning: {said}", err=True),
                                    strict=strict)
             else:
                 extract = functools.partial(extract_file, strict=strict)
-            with _progress(len(files), "ingesting") as bar:
+            with _progress(len(files), "ingesting") as bar, _saved_at_end(derived):
                 for path in files:
                     bar.update(1)
                     try:
@@ -404,6 +406,22 @@ def ingest(inputs: tuple[Path, ...], store_dir: Path, force: bool, wait: float, 
                                    "written whole or left as it was, in both stores") from None
     if failed:
         raise click.ClickException(_failed_message(failed, len(files) + len(failed) - len(set(failed) & set(files))))
+
+
+# From this many inputs to write, an ingest is a bulk load: the property graph's file, which grows
+# with the archive, is saved every BULK_SAVE_EVERY inputs and at the end instead of after each.
+BULK_INPUTS = 20
+BULK_SAVE_EVERY = 25
+
+
+@contextlib.contextmanager
+def _saved_at_end(derived):
+    """The property graph saved when the run ends, Ctrl-C included (a bulk load saves only now and then)."""
+    try:
+        yield
+    finally:
+        if derived is not None:
+            derived.flush()
 
 
 def _up_to_date(store, derived, path: Path) -> bool:

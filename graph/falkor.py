@@ -300,9 +300,14 @@ def sync(
 class PropertyGraphSync:
     """The property graph as a store derived from the RDF graph (graph/store.Derived): the writer's."""
 
-    def __init__(self, store_dir: Path, batch_size: int = DEFAULT_BATCH_SIZE) -> None:
-        self.store_dir, self.batch_size = store_dir, batch_size
+    def __init__(self, store_dir: Path, batch_size: int = DEFAULT_BATCH_SIZE, save_every: int = 1) -> None:
+        """``save_every`` > 1 is the bulk path of a first load: graph.db (which grows with the
+        archive) is written every so many inputs and at ``flush``, not after each one; an input
+        written but not yet saved when the run dies is missing from the property graph, which
+        the next ingest sees by its marker and rebuilds."""
+        self.store_dir, self.batch_size, self.save_every = store_dir, batch_size, max(1, save_every)
         self._markers: dict[str, dict] | None = None
+        self._unsaved = 0
 
     def holds(self, key: str, sha256: str) -> bool:
         if self._markers is None:
@@ -311,7 +316,17 @@ class PropertyGraphSync:
 
     def write(self, extraction: IssueExtraction, key: str, sha256: str) -> None:
         self._markers = None
-        sync(self.store_dir, extraction, self.batch_size, marker={"id": key, "sha256": sha256}, save=True)
+        self._unsaved += 1
+        save = self._unsaved >= self.save_every
+        sync(self.store_dir, extraction, self.batch_size, marker={"id": key, "sha256": sha256}, save=save)
+        if save:
+            self._unsaved = 0
+
+    def flush(self) -> None:
+        """Write graph.db if inputs were loaded since it was last written."""
+        if self._unsaved:
+            save(self.store_dir)
+            self._unsaved = 0
 
 
 def behind(store_dir: Path, manifest: dict[str, dict]) -> list[str]:

@@ -75,3 +75,30 @@ def test_ingest_extracting_ahead_writes_what_a_serial_ingest_writes(tmp_path, ho
     assert _store_counts(tmp_path / "serial") == _store_counts(tmp_path / "ahead")
     again = runner.invoke(main, ["ingest", *inputs, *how, "--store", str(tmp_path / "ahead")])
     assert again.exit_code == 0 and again.output.count("unchanged") == len(inputs), again.output
+
+
+def test_a_bulk_load_saves_the_property_graph_now_and_then_and_at_the_end(tmp_path, monkeypatch):
+    import sys
+
+    from gazettekg import cli
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from make_archive import make_archive
+
+    monkeypatch.setattr(cli, "BULK_INPUTS", 2)
+    monkeypatch.setattr(cli, "BULK_SAVE_EVERY", 3)  # 4 inputs: saved after the third and at the end
+    inputs = list(map(str, make_archive(tmp_path / "archive", 4, seed=5)))
+    runner = CliRunner()
+    for store in ("serial", "bulk"):
+        if store == "serial":
+            monkeypatch.setattr(cli, "BULK_INPUTS", 100)
+        else:
+            monkeypatch.setattr(cli, "BULK_INPUTS", 2)
+        done = runner.invoke(main, ["ingest", *inputs, "--workers", "1", "--store", str(tmp_path / store)])
+        assert done.exit_code == 0, done.output
+    from gazettekg.graph import falkor
+
+    falkor.close()  # stop the servers unsaved: what is counted next is read back from graph.db
+    assert _store_counts(tmp_path / "serial") == _store_counts(tmp_path / "bulk")
+    again = runner.invoke(main, ["ingest", *inputs, "--workers", "1", "--store", str(tmp_path / "bulk")])
+    assert again.output.count("unchanged") == len(inputs), again.output
