@@ -239,10 +239,8 @@ def _open_store(store_dir: Path, must_exist: bool = True, write: bool = False):
     """The store: read-only (beside a writer, never in its way) unless ``write`` (hold the writer lock)."""
     from gazettekg.graph.store import GraphStore
 
-    if must_exist and not (store_dir / "oxigraph").exists():
-        raise click.ClickException(
-            f"no store at {store_dir}; run `gazettekg ingest INPUT... --store {store_dir}` first"
-        )
+    if must_exist:
+        _require_store(store_dir)
     with _store_errors(store_dir):
         try:
             return GraphStore(store_dir, read_only=not write)
@@ -371,7 +369,9 @@ def ingest(inputs: tuple[Path, ...], store_dir: Path, force: bool, wait: float, 
                 from gazettekg.graph.falkor import PropertyGraphSync
 
                 derived = PropertyGraphSync(store_dir)
-            wanted = files if force else [p for p in files if not _up_to_date(store, derived, p)]
+            # Extracted ahead: what the RDF store lacks; an input only the property graph lacks is
+            # rebuilt from its saved extraction (ingest_file), seldom extracted again.
+            wanted = files if force else [p for p in files if not _in_rdf_store(store, p)]
             if derived is not None and len(wanted) >= BULK_INPUTS:
                 derived.save_every = BULK_SAVE_EVERY  # a bulk load: graph.db written every so often
             if cluster or (len(wanted) > 1 and workers != 1):
@@ -424,15 +424,12 @@ def _saved_at_end(derived):
             derived.flush()
 
 
-def _up_to_date(store, derived, path: Path) -> bool:
-    """Whether both stores hold this content of ``path`` already (ingest will skip it)."""
-    from gazettekg.graph.store import sha256_of
-
+def _in_rdf_store(store, path: Path) -> bool:
+    """Whether the RDF store holds this content of ``path`` already."""
     try:
-        digest = sha256_of(path)
+        return store.is_current(path)
     except OSError:
         return False  # ingest_file reports it
-    return store.is_current(path, digest) and (derived is None or derived.holds(str(Path(path).resolve()), digest))
 
 
 def _agency_key(store_dir: Path, spelling: str) -> str:
@@ -525,10 +522,7 @@ def sparql(text: str, fmt: str, timeout: float, store_dir: Path) -> None:
     """
     from gazettekg.graph.sparql import QueryRefused, run_limited
 
-    if not (store_dir / "oxigraph").exists():
-        raise click.ClickException(
-            f"no store at {store_dir}; run `gazettekg ingest INPUT... --store {store_dir}` first"
-        )
+    _require_store(store_dir)
     try:  # in a child process, read-only: a query over --timeout is killed, a crash is an error
         columns, rows = run_limited(store_dir, text, timeout=timeout)
     except SyntaxError as error:
@@ -857,10 +851,7 @@ def serve(store_dir: Path, host: str, port: int, quiet: bool, timeout: float, ma
 
     from gazettekg.graph.endpoint import Limits, endpoint_url, make_server
 
-    if not (store_dir / "oxigraph").exists():
-        raise click.ClickException(
-            f"no store at {store_dir}; run `gazettekg ingest INPUT... --store {store_dir}` first"
-        )
+    _require_store(store_dir)
     try:
         loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
     except ValueError:
@@ -871,7 +862,10 @@ def serve(store_dir: Path, host: str, port: int, quiet: bool, timeout: float, ma
         limits = Limits(max_query_bytes=max_query_bytes, max_depth=max_depth, max_operators=max_operators,
                         timeout=timeout, max_rows=max_rows,
                         max_bytes=max_bytes, allow_service=allow_service, max_memory_mb=max_memory)
-        server = make_server(store_dir, host, port, quiet=quiet, limits=limits, cors=cors, workers=workers,
+        # With the explorer, uvicorn listens on HOST:PORT and this server lends only its request
+        # handler and query workers, so it sits on a loopback port nobody is told about.
+        bind = (host, port) if not explorer else ("127.0.0.1", 0)
+        server = make_server(store_dir, *bind, quiet=quiet, limits=limits, cors=cors, workers=workers,
                              read_timeout=read_timeout)
     except (OSError, RuntimeError) as error:
         raise click.ClickException(f"cannot serve {store_dir} on {host}:{port}: {error}") from error
@@ -885,8 +879,7 @@ def serve(store_dir: Path, host: str, port: int, quiet: bool, timeout: float, ma
             server.server_close()
         return
     # The explorer: uvicorn serves the pages and hands /sparql to the endpoint's own request
-    # handler (web/sparql.py), so the endpoint's limits and worker pool are the same either way;
-    # the handler's server socket above is never listened on.
+    # handler (web/sparql.py), so the endpoint's limits and worker pool are the same either way.
     server.socket.close()
     try:
         import socket

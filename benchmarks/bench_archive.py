@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -52,8 +51,8 @@ def size_mb(folder: Path) -> float:
 
 def query_latencies(store_dir: Path, repeat: int = 5) -> dict[str, tuple[float, float | None, int]]:
     """name -> (SPARQL median ms, Cypher median ms or None, rows) on the store as it stands."""
-    from gazettekg import queries
-    from gazettekg.graph.sparql import run_named
+    from bench_graph import time_cypher, time_queries
+
     from gazettekg.graph.store import GraphStore
 
     store = GraphStore(store_dir, read_only=True)
@@ -62,32 +61,15 @@ def query_latencies(store_dir: Path, repeat: int = 5) -> dict[str, tuple[float, 
     params = {"agency_tasks": {"agency": agency[0][0] if agency else ""},
               "co_agencies": {"agency": agency[0][0] if agency else ""},
               "due_before": {"date": "2023-01-01"}, "targets_for_year": {"year": 2025}}
-    cypher = None
+    sparql = time_queries(store, params, repeat)
     try:
         from gazettekg.graph import falkor
 
-        if falkor.available():
-            cypher = falkor.run_cypher
+        cypher = time_cypher(store_dir, params, repeat) if falkor.available() else {}
     except ImportError:
-        pass
-    out = {}
-    for name in queries.names():
-        timings, rows = [], 0
-        for _ in range(repeat):
-            began = time.perf_counter()
-            _, result = run_named(store.oxigraph, name, params.get(name, {}))
-            timings.append(time.perf_counter() - began)
-            rows = len(result)
-        c_ms = None
-        if cypher is not None:
-            c_times = []
-            for _ in range(repeat):
-                began = time.perf_counter()
-                cypher(store_dir, queries.load(name, "cypher"), params.get(name, {}))
-                c_times.append(time.perf_counter() - began)
-            c_ms = statistics.median(c_times) * 1000
-        out[name] = (statistics.median(timings) * 1000, c_ms, rows)
-    return out
+        cypher = {}
+    return {name: (q["median_ms"], cypher[name]["median_ms"] if name in cypher else None, q["rows"])
+            for name, q in sparql.items()}
 
 
 def main() -> None:

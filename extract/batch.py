@@ -146,19 +146,20 @@ class Prefetch:
                  warn: Callable[[str], object] = print, **options) -> None:
         self._outcomes = (extract_on_cluster(paths, cluster, **options) if cluster
                           else extract_many(list(paths), workers, **options))
+        self._coming = set(paths)
         self._ahead: dict[Path, Outcome] = {}
         self._warn = warn
         self._options = options
 
     def __call__(self, path: Path) -> IssueExtraction:
+        if path not in self._coming:  # not among the paths given: extracted here, the queue untouched
+            from gazettekg.extract.pipeline import extract_file
+
+            return extract_file(path, **self._options)
+        self._coming.discard(path)
         outcome = self._ahead.pop(path, None)
         while outcome is None:
-            try:
-                got = next(self._outcomes)
-            except StopIteration:
-                from gazettekg.extract.pipeline import extract_file
-
-                return extract_file(path, **self._options)  # not among the paths given: extracted here
+            got = next(self._outcomes)
             if got.path == path:
                 outcome = got
             else:

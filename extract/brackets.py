@@ -6,39 +6,35 @@ so every split on 、，； happens outside brackets, at any depth.
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Iterator
 
 OPEN, CLOSE = "（(〔[【［", "）)〕]】］"
-# The characters the loops below act on: every other character only goes along.
-_SPAN_MARKS = re.compile("[" + re.escape(OPEN + CLOSE + "\n") + "]")
-_SPLIT_MARKS: dict[str, re.Pattern[str]] = {}
+
+
+@functools.cache
+def mark_pattern(chars: str) -> re.Pattern[str]:
+    """A pattern for the characters a bracket loop acts on: every other one only goes along."""
+    return re.compile("[" + re.escape(chars) + "]")
+
+
+def marks(text: str, start: int, end: int, chars: str) -> Iterator[tuple[int, str]]:
+    """(offset, character) of each of ``chars`` in text[start:end], in order: what a loop over
+    brackets and separators acts on, found by one pattern instead of a step a character.
+
+    Bounds outside the text (a negative start, an end past it) step through every character, as
+    plain indexing does (the other characters change nothing in such a loop)."""
+    if start < 0 or end > len(text):
+        return ((i, text[i]) for i in range(start, end))
+    return ((m.start(), m.group()) for m in mark_pattern(chars).finditer(text, start, max(start, end)))
 
 
 def bracketed_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
     """Top-level bracketed spans in text[start:end] (nested brackets kept inside), as offsets."""
     end = len(text) if end is None else end
     spans, depth, opened = [], 0, 0
-    if start < 0 or end > len(text):
-        return _bracketed_spans_stepwise(text, start, end)
-    for m in _SPAN_MARKS.finditer(text, start, max(start, end)):
-        i, ch = m.start(), m.group()
-        if ch in OPEN:
-            if depth == 0:
-                opened = i
-            depth += 1
-        elif ch in CLOSE and depth:
-            depth -= 1
-            if depth == 0:
-                spans.append((opened, i + 1))
-        elif ch == "\n":
-            depth = 0
-    return spans
-
-
-def _bracketed_spans_stepwise(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    spans, depth, opened = [], 0, 0
-    for i in range(start, end):
-        ch = text[i]
+    for i, ch in marks(text, start, end, OPEN + CLOSE + "\n"):
         if ch in OPEN:
             if depth == 0:
                 opened = i
@@ -54,11 +50,8 @@ def _bracketed_spans_stepwise(text: str, start: int, end: int) -> list[tuple[int
 
 def split_top_level(text: str, separators: str) -> list[str]:
     """``text`` cut at separators outside brackets; pieces stripped, empty ones dropped."""
-    marks = _SPLIT_MARKS.get(separators)
-    if marks is None:
-        marks = _SPLIT_MARKS[separators] = re.compile("[" + re.escape(OPEN + CLOSE + separators) + "]")
     parts, depth, lo = [], 0, 0
-    for m in marks.finditer(text):
+    for m in mark_pattern(OPEN + CLOSE + separators).finditer(text):
         ch = m.group()
         if ch in OPEN:
             depth += 1

@@ -37,6 +37,7 @@ from gazettekg.extract.agencies import (
     normalize,
 )
 from gazettekg.extract.assignments import find_clauses
+from gazettekg.extract.brackets import marks
 from gazettekg.extract.deadlines import strip_span
 from gazettekg.extract.documents import paragraphs
 from gazettekg.extract.headings import match_heading
@@ -412,31 +413,7 @@ def _closing(text: str, pos: int, limit: int) -> int | None:
 def segments(text: str, start: int, end: int, separators: str) -> list[tuple[int, int]]:
     """Spans of text[start:end] split at separators outside brackets and quotes."""
     out, depth, lo = [], 0, start
-    marks = _SEGMENT_MARKS.get(separators)
-    if marks is None:
-        marks = _SEGMENT_MARKS[separators] = re.compile("[" + re.escape(OPEN + CLOSE + separators) + "]")
-    if start < 0 or end > len(text):  # out of range: the plain loop, as it always was
-        return _segments_stepwise(text, start, end, separators)
-    for m in marks.finditer(text, start, max(start, end)):
-        i, ch = m.start(), m.group()
-        if ch in OPEN:
-            depth += 1
-        elif ch in CLOSE and depth:
-            depth -= 1
-        elif depth == 0 and ch in separators:
-            out.append((lo, i))
-            lo = i + 1
-    out.append((lo, end))
-    return [(a, b) for a, b in (strip_span(text, a, b) for a, b in out) if b > a]
-
-
-_SEGMENT_MARKS: dict[str, re.Pattern[str]] = {}
-
-
-def _segments_stepwise(text: str, start: int, end: int, separators: str) -> list[tuple[int, int]]:
-    out, depth, lo = [], 0, start
-    for i in range(start, end):
-        ch = text[i]
+    for i, ch in marks(text, start, end, OPEN + CLOSE + separators):
         if ch in OPEN:
             depth += 1
         elif ch in CLOSE and depth:

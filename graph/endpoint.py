@@ -60,6 +60,7 @@ from urllib.parse import parse_qs, urlsplit
 import pyoxigraph as ox
 
 from gazettekg.graph.rdf import PREFIXES
+from gazettekg.graph.store import manifest_stamp
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7878
@@ -264,20 +265,13 @@ class ReadOnlyStore:
         if not self.database.exists():
             raise FileNotFoundError(f"no store at {self.directory}: run `gazettekg ingest INPUT... --store DIR`")
         self._lock = threading.Lock()
-        self._stamp = self._manifest_stamp()
+        self._stamp = manifest_stamp(self.directory)
         self._store = ox.Store.read_only(str(self.database))
-
-    def _manifest_stamp(self) -> tuple[int, int] | None:
-        try:
-            stat = (self.directory / "manifest.json").stat()
-        except OSError:
-            return None
-        return stat.st_mtime_ns, stat.st_size
 
     def current(self, *, renew: bool = False) -> ox.Store:
         """The view to query: reopened when the manifest changed (or ``renew``), if it can be."""
         with self._lock:
-            stamp = self._manifest_stamp()
+            stamp = manifest_stamp(self.directory)
             if renew or stamp != self._stamp:
                 try:
                     self._store = ox.Store.read_only(str(self.database))

@@ -172,6 +172,16 @@ def _load_saved(path: Path) -> tuple[str, IssueExtraction | None]:
     return (str(source), extraction) if isinstance(extraction, IssueExtraction) else ("", None)
 
 
+def manifest_stamp(store_dir: Path) -> tuple[int, int] | None:
+    """When the store's manifest was last written (and its size): it changes with every ingest, so
+    a reader's view is renewed when this does. None when there is no manifest."""
+    try:
+        stat = (Path(store_dir) / MANIFEST).stat()
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size
+
+
 def transient(error: BaseException) -> bool:
     """Whether a read failed only because a writer moved on: a read-only RocksDB view does not pin
     the files it opened with, so a writer's compaction can delete one under it ("No such file")."""

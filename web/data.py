@@ -23,7 +23,7 @@ import pyoxigraph as ox
 
 from gazettekg.graph.ids import iri, normalize
 from gazettekg.graph.sparql import run
-from gazettekg.graph.store import GraphStore
+from gazettekg.graph.store import GraphStore, manifest_stamp
 
 ROLE_LABELS = {"lead": "牵头", "support": "参与"}
 BASIS_LABELS = {"explicit": "明示", "implicit": "隐含"}
@@ -70,21 +70,14 @@ class StoreView:
         if not (self.directory / "oxigraph").exists():
             raise FileNotFoundError(f"no store at {self.directory}: run `gazettekg ingest INPUT... --store DIR`")
         self._lock = threading.Lock()
-        self._stamp = self._manifest_stamp()
+        self._stamp = manifest_stamp(self.directory)
         self._graph = GraphStore(self.directory, read_only=True)
         self._cache: dict[str, object] = {}
         self._extractions: OrderedDict[str, object] = OrderedDict()
 
-    def _manifest_stamp(self) -> tuple[int, int] | None:
-        try:
-            stat = (self.directory / "manifest.json").stat()
-        except OSError:
-            return None
-        return stat.st_mtime_ns, stat.st_size
-
     def current(self) -> GraphStore:
         with self._lock:
-            stamp = self._manifest_stamp()
+            stamp = manifest_stamp(self.directory)
             if stamp != self._stamp:
                 try:
                     self._graph = GraphStore(self.directory, read_only=True)
