@@ -352,6 +352,7 @@ def ingest(inputs: tuple[Path, ...], store_dir: Path, force: bool, wait: float, 
         gazettekg ingest /shared/archive/ --cluster tcp://10.0.0.5:8786 --store ./gazettekg-data
     """
     import functools
+    import signal
 
     from gazettekg.extract.batch import Prefetch
     from gazettekg.extract.errors import InputError
@@ -401,6 +402,10 @@ def ingest(inputs: tuple[Path, ...], store_dir: Path, force: bool, wait: float, 
             store.flush()
             if isinstance(extract, Prefetch):
                 extract.close()
+            # Everything is written: a Ctrl-C from here on would only kill the process in its
+            # teardown (Python restores the default handler when it finalizes) — with exit -2 and
+            # no word — so it is ignored until the process ends.
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
     except KeyboardInterrupt:
         raise click.ClickException(f"interrupted after {done} of {len(files)} input(s); every input is either "
                                    "written whole or left as it was, in both stores") from None
