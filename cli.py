@@ -373,14 +373,16 @@ def ingest(inputs: tuple[Path, ...], store_dir: Path, force: bool, wait: float, 
             # Extracted ahead: what the RDF store lacks; an input only the property graph lacks is
             # rebuilt from its saved extraction (ingest_file), seldom extracted again.
             wanted = files if force else [p for p in files if not _in_rdf_store(store, p)]
-            if derived is not None and len(wanted) >= BULK_INPUTS:
-                derived.save_every = BULK_SAVE_EVERY  # a bulk load: graph.db written every so often
+            if len(wanted) >= BULK_INPUTS:  # a bulk load: new inputs written in batches, graph.db saved now and then
+                store.begin_bulk(BULK_SAVE_EVERY)
+                if derived is not None:
+                    derived.save_every = BULK_SAVE_EVERY
             if cluster or (len(wanted) > 1 and workers != 1):
                 extract = Prefetch(wanted, workers, cluster, warn=lambda said: click.echo(f"warning: {said}", err=True),
                                    strict=strict)
             else:
                 extract = functools.partial(extract_file, strict=strict)
-            with _progress(len(files), "ingesting") as bar, _saved_at_end(derived):
+            with _progress(len(files), "ingesting") as bar, _saved_at_end(store, derived):
                 for path in files:
                     bar.update(1)
                     try:
@@ -413,20 +415,24 @@ def ingest(inputs: tuple[Path, ...], store_dir: Path, force: bool, wait: float, 
         raise click.ClickException(_failed_message(failed, len(files) + len(failed) - len(set(failed) & set(files))))
 
 
-# From this many inputs to write, an ingest is a bulk load: the property graph's file, which grows
-# with the archive, is saved every BULK_SAVE_EVERY inputs and at the end instead of after each.
+# From this many inputs to write, an ingest is a bulk load: inputs new to the store go into Oxigraph
+# BULK_SAVE_EVERY at a time through its bulk loader (GraphStore.begin_bulk), and the property
+# graph's file, which grows with the archive, is saved every BULK_SAVE_EVERY inputs and at the end.
 BULK_INPUTS = 20
 BULK_SAVE_EVERY = 25
 
 
 @contextlib.contextmanager
-def _saved_at_end(derived):
-    """The property graph saved when the run ends, Ctrl-C included (a bulk load saves only now and then)."""
+def _saved_at_end(store, derived):
+    """What a bulk load gathered written, and the property graph saved, when the run ends (Ctrl-C included)."""
     try:
         yield
     finally:
-        if derived is not None:
-            derived.flush()
+        try:
+            store.end_bulk()
+        finally:
+            if derived is not None:
+                derived.flush()
 
 
 def _in_rdf_store(store, path: Path) -> bool:

@@ -82,6 +82,18 @@ def _triples_block(triples: Iterable[tuple]) -> str:
     return "\n".join(f"{to_oxigraph(s)} {to_oxigraph(p)} {to_oxigraph(o)} ." for s, p, o in triples)
 
 
+def graph_blocks(graph: Graph, issue_graph: URIRef, content: dict[URIRef, set[tuple]] | None = None
+                 ) -> tuple[dict[URIRef, list[tuple]], dict[URIRef, list[tuple]]]:  # fmt: skip
+    """An issue's triples by the named graph they are stored in: (its own graph and the content graph
+    of each of its documents, the graph of each shared node it describes)."""
+    shared: dict[URIRef, list[tuple]] = dict(rdf.shared_subjects(graph))
+    shared_triples = {t for triples in shared.values() for t in triples}
+    content = {g: [t for t in triples if t not in shared_triples] for g, triples in (content or {}).items()}
+    in_content = {t for triples in content.values() for t in triples}
+    own = [t for t in graph if t not in shared_triples and t not in in_content]
+    return {issue_graph: own, **content}, shared
+
+
 def replacement_update(graph: Graph, issue_graph: URIRef, also_drop: Iterable[str] = (),
                        content: dict[URIRef, set[tuple]] | None = None) -> tuple[str, int]:
     """The SPARQL Update that replaces an issue's named graph, the content graphs of its documents
@@ -89,20 +101,29 @@ def replacement_update(graph: Graph, issue_graph: URIRef, also_drop: Iterable[st
 
     Returns (update text, number of triples inserted).
     """
-    shared: dict[URIRef, list[tuple]] = dict(rdf.shared_subjects(graph))
-    shared_triples = {t for triples in shared.values() for t in triples}
-    content = {g: [t for t in triples if t not in shared_triples] for g, triples in (content or {}).items()}
-    in_content = {t for triples in content.values() for t in triples}
-    own = [t for t in graph if t not in shared_triples and t not in in_content]
-    drops = [issue_graph, *(URIRef(g) for g in also_drop), *content, *shared]
+    owned, shared = graph_blocks(graph, issue_graph, content)
+    update = _replacing([issue_graph, *(URIRef(g) for g in also_drop), *owned, *shared],
+                        {g: t for g, t in owned.items() if t or g == issue_graph} | shared)
+    return update, _count(owned) + _count(shared)
+
+
+def _replacing(drops: Iterable[URIRef], blocks: dict[URIRef, list[tuple]]) -> str:
     parts = [f"DROP SILENT GRAPH <{g}> ;" for g in dict.fromkeys(drops)]
-    blocks = [f"GRAPH <{issue_graph}> {{\n{_triples_block(own)}\n}}"]
-    blocks += [f"GRAPH <{g}> {{\n{_triples_block(triples)}\n}}" for g, triples in content.items() if triples]
-    blocks += [
-        f"GRAPH <{node}> {{\n{_triples_block(triples)}\n}}" for node, triples in shared.items() if triples
-    ]
-    parts.append("INSERT DATA {\n" + "\n".join(blocks) + "\n}")
-    return "\n".join(parts), len(own) + len(in_content) + len(shared_triples)
+    inserts = [f"GRAPH <{g}> {{\n{_triples_block(triples)}\n}}" for g, triples in blocks.items()]
+    parts.append("INSERT DATA {\n" + "\n".join(inserts) + "\n}")
+    return "\n".join(parts)
+
+
+def _count(blocks: dict[URIRef, list[tuple]]) -> int:
+    return len({t for triples in blocks.values() for t in triples})
+
+
+def n_quads(blocks: dict[URIRef, list[tuple]]) -> str:
+    """The blocks as N-Quads (Oxigraph's str() of a term is its N-Triples form)."""
+    return "".join(
+        f"{to_oxigraph(s)} {to_oxigraph(p)} {to_oxigraph(o)} <{g}> .\n"
+        for g, triples in blocks.items() for s, p, o in triples
+    )
 
 
 class Derived(Protocol):
@@ -204,6 +225,30 @@ def reading[T](store_dir: Path, work: Callable[[GraphStore], T], attempts: int =
     raise AssertionError("unreachable")
 
 
+class _BulkLoad:
+    """Inputs gathered for one bulk load: their new graphs as N-Quads, the shared nodes they describe."""
+
+    def __init__(self, oxigraph: ox.Store, batch: int) -> None:
+        self.oxigraph, self.batch = oxigraph, max(1, batch)
+        self.pending: list[tuple[str, Callable[[], None]]] = []
+        self.graphs: set[str] = set()
+        self.shared: dict[URIRef, list[tuple]] = {}
+        self.loaded = 0
+
+    def fresh(self, issue_graph: URIRef, content: dict[URIRef, set[tuple]]) -> bool:
+        """Nothing of the issue is stored or gathered: its own and its documents' graphs are new."""
+        graphs = [str(issue_graph), *map(str, content)]
+        return not any(g in self.graphs or self.oxigraph.contains_named_graph(ox.NamedNode(g)) for g in graphs)
+
+    def add(self, owned: dict[URIRef, list[tuple]], shared: dict[URIRef, list[tuple]],
+            finish: Callable[[], None]) -> None:  # fmt: skip
+        self.pending.append((n_quads(owned), finish))
+        self.graphs.update(map(str, owned))
+        for node, triples in shared.items():
+            self.shared.pop(node, None)  # re-inserted: the dict's order is the order of last description
+            self.shared[node] = triples
+
+
 class GraphStore:
     """An Oxigraph store with an ingest manifest; in memory when ``directory`` is None.
 
@@ -222,6 +267,7 @@ class GraphStore:
                 self.directory.mkdir(parents=True, exist_ok=True)
             self.oxigraph = open_oxigraph(self.directory / "oxigraph", read_only)
             self._manifest = None
+        self._bulk: _BulkLoad | None = None
 
     # ---- manifest ----
     def _read_manifest(self) -> dict:
@@ -314,6 +360,8 @@ class GraphStore:
         stale = [before["graph"]] if before.get("graph") and before["graph"] != str(issue_graph) else []
         # Documents this input held before and holds no more go, unless another input holds them.
         stale += self._unclaimed(set(before.get("documents", [])) - {str(g) for g in content}, key)
+        if self._bulk is not None and key is not None and not before and self._bulk.fresh(issue_graph, content):
+            return self._gather(extraction, key, sha256, derived, graph_blocks(graph, issue_graph, content), began)
         update, count = replacement_update(graph, issue_graph, stale, content)
         self.oxigraph.update(update)
         if key is not None:
@@ -334,6 +382,75 @@ class GraphStore:
             str(source or extraction.source.name), extraction.issue, str(issue_graph), count, False,
             time.perf_counter() - began,
         )  # fmt: skip
+
+    # ---- bulk first loads ----
+    def begin_bulk(self, batch: int = 25) -> None:
+        """Write inputs new to the store ``batch`` at a time with Oxigraph's bulk loader.
+
+        A first load of an archive is mostly inputs nothing of which is stored yet: there is nothing
+        to drop, and one bulk load of many issues writes the database's files directly instead of a
+        transaction per issue. Each batch is written in the usual order — RDF, saved extractions,
+        the property graph, then the manifest — so an input the manifest names is whole in every
+        store; a crash inside a batch leaves its inputs out of the manifest, and the next ingest
+        rewrites them. Inputs the store holds already take the per-input path. ``end_bulk`` writes
+        what is gathered (call it in a ``finally``).
+        """
+        self._bulk = _BulkLoad(self.oxigraph, batch)
+
+    def end_bulk(self) -> int:
+        """Write what is gathered, compact the database if anything was bulk-loaded; returns that number."""
+        bulk, self._bulk = self._bulk, None
+        if bulk is None:
+            return 0
+        self._write_gathered(bulk)
+        if bulk.loaded:
+            self.oxigraph.optimize()  # many small bulk-loaded files: compacted once, reads stay fast
+        return bulk.loaded
+
+    def _gather(self, extraction: IssueExtraction, key: str, sha256: str | None, derived: Derived | None,
+                blocks: tuple[dict[URIRef, list[tuple]], dict[URIRef, list[tuple]]], began: float) -> IngestResult:
+        assert self._bulk is not None
+        owned, shared = blocks
+        sha256 = sha256 or sha256_of(Path(key))
+        issue_graph = next(iter(owned))
+        entry = {
+            "sha256": sha256,
+            "issue": extraction.issue,
+            "graph": str(issue_graph),
+            "documents": sorted(str(g) for g in owned if g != issue_graph),
+            "triples": _count(owned) + _count(shared),
+        }
+        self._bulk.add(owned, shared, lambda: self._finish(extraction, key, sha256, derived, entry))
+        if len(self._bulk.pending) >= self._bulk.batch:
+            self._write_gathered(self._bulk)
+        return IngestResult(key, extraction.issue, str(issue_graph), entry["triples"], False,
+                            time.perf_counter() - began)  # fmt: skip
+
+    def _finish(self, extraction: IssueExtraction, key: str, sha256: str, derived: Derived | None,
+                entry: dict) -> None:
+        self.save_extraction(extraction, sha256, key)
+        if derived is not None:
+            derived.write(extraction, key, sha256)
+        self.manifest[key] = entry
+
+    def _write_gathered(self, bulk: _BulkLoad) -> None:
+        if not bulk.pending:
+            return
+        with interrupts_deferred():
+            # The issues' own and content graphs are new: the bulk loader writes them. A shared node
+            # (an agency, a cited document) is described as the last input describing it says, as
+            # one input at a time would leave it: replaced in one transaction.
+            self.oxigraph.bulk_load("".join(quads for quads, _ in bulk.pending).encode(), format=ox.RdfFormat.N_QUADS)
+            if bulk.shared:
+                self.oxigraph.update(_replacing(bulk.shared, bulk.shared))
+            for _, finish in bulk.pending:
+                finish()
+            self._write_manifest()
+            self.prune_extractions()
+            bulk.loaded += len(bulk.pending)
+            bulk.pending.clear()
+            bulk.graphs.clear()
+            bulk.shared.clear()
 
     def ingest_file(
         self,

@@ -48,6 +48,12 @@ def test_a_local_dask_cluster_gives_the_same_json_lines(tmp_path):
         assert path.read_bytes() == (tmp_path / "--cluster" / path.name).read_bytes(), path.name
 
 
+def _manifest(store: Path) -> dict[str, dict]:
+    from gazettekg.graph.store import GraphStore
+
+    return GraphStore(store, read_only=True).manifest
+
+
 def _store_counts(store: Path) -> tuple[int, int | None]:
     from gazettekg.graph import falkor
     from gazettekg.graph.store import GraphStore
@@ -100,8 +106,43 @@ def test_a_bulk_load_saves_the_property_graph_now_and_then_and_at_the_end(tmp_pa
 
     falkor.close()  # stop the servers unsaved: what is counted next is read back from graph.db
     assert _store_counts(tmp_path / "serial") == _store_counts(tmp_path / "bulk")
+    # Oxigraph's bulk loader wrote the very quads the per-input transactions did.
+    assert _quads(tmp_path / "serial") == _quads(tmp_path / "bulk")
     again = runner.invoke(main, ["ingest", *inputs, "--workers", "1", "--store", str(tmp_path / "bulk")])
     assert again.output.count("unchanged") == len(inputs), again.output
+
+
+def _quads(store: Path) -> set[str]:
+    from gazettekg.graph.store import GraphStore
+
+    return {str(q) for q in GraphStore(store, read_only=True).oxigraph}
+
+
+def test_a_bulk_load_beside_stored_and_changed_inputs_writes_what_one_at_a_time_does(tmp_path, monkeypatch):
+    """New inputs go through the bulk loader, a changed one replaces its graphs as usual."""
+    import sys
+
+    from gazettekg import cli
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from make_archive import make_archive
+
+    paths = make_archive(tmp_path / "archive", 5, seed=9)
+    inputs = list(map(str, paths))
+    runner = CliRunner()
+    monkeypatch.setattr(cli, "BULK_INPUTS", 100)
+    for store in ("serial", "bulk"):  # both hold the first two, then the first is edited
+        assert runner.invoke(main, ["ingest", *inputs[:2], "--store", str(tmp_path / store)]).exit_code == 0
+    paths[0].write_text(paths[0].read_text(encoding="utf-8").replace("。", "；", 3), encoding="utf-8")
+    assert runner.invoke(main, ["ingest", *inputs, "--store", str(tmp_path / "serial")]).exit_code == 0
+    monkeypatch.setattr(cli, "BULK_INPUTS", 2)
+    monkeypatch.setattr(cli, "BULK_SAVE_EVERY", 2)
+    done = runner.invoke(main, ["ingest", *inputs, "--store", str(tmp_path / "bulk")])
+    assert done.exit_code == 0, done.output
+    assert done.output.count("unchanged") == 1, done.output
+    assert _quads(tmp_path / "serial") == _quads(tmp_path / "bulk")
+    manifest = _manifest(tmp_path / "bulk")
+    assert sorted(manifest) == sorted(str(p.resolve()) for p in paths)
 
 
 @pytest.mark.xfail(strict=True, reason="two files naming the same gazette issue (its two halves, say) share one issue "
