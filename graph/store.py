@@ -9,10 +9,12 @@ Each issue lives in its own named graph (the Issue node's IRI), and what each of
 says (heading tree, tasks, facts, provenance) in the document's content graph, which any source
 of that document replaces: the gazette PDF and the same text saved elsewhere are two issues, but
 one document. Re-ingesting drops and rewrites these graphs in one SPARQL Update, which Oxigraph
-applies as a single transaction: a reader never sees half an issue, and ingesting the same input
-twice leaves exactly the same triples. Agencies, and the identity of documents, are shared
-between issues and kept in a named graph of their own (see graph/rdf.shared_subjects),
-so the union of all graphs, which queries read, holds every triple once.
+applies as a single transaction: a reader never sees half of a changed issue, and ingesting the
+same input twice leaves exactly the same triples. An input new to the store has nothing to drop and
+goes through Oxigraph's bulk loader (a reader may see part of a new issue while it loads; a crash
+leaves it out of the manifest, so the next ingest replaces it whole). Agencies, and the identity
+of documents, are shared between issues and kept in a named graph of their own (see
+graph/rdf.shared_subjects), so the union of all graphs, which queries read, holds every triple once.
 
 An input whose sha256 matches the manifest (and whose graph is present) is skipped.
 """
@@ -360,8 +362,12 @@ class GraphStore:
         stale = [before["graph"]] if before.get("graph") and before["graph"] != str(issue_graph) else []
         # Documents this input held before and holds no more go, unless another input holds them.
         stale += self._unclaimed(set(before.get("documents", [])) - {str(g) for g in content}, key)
-        if self._bulk is not None and key is not None and not before and self._bulk.fresh(issue_graph, content):
-            return self._gather(extraction, key, sha256, derived, graph_blocks(graph, issue_graph, content), began)
+        # An input new to the store has nothing to replace: the bulk loader writes it (in a batch
+        # during a bulk load, else at once — 0.15 s for the sample where an update takes 0.66 s).
+        bulk = self._bulk or _BulkLoad(self.oxigraph, batch=1)
+        if key is not None and not before and bulk.fresh(issue_graph, content):
+            blocks = graph_blocks(graph, issue_graph, content)
+            return self._gather(bulk, extraction, key, sha256, derived, blocks, began)
         update, count = replacement_update(graph, issue_graph, stale, content)
         self.oxigraph.update(update)
         if key is not None:
@@ -410,9 +416,9 @@ class GraphStore:
             self.oxigraph.optimize()
         return bulk.loaded
 
-    def _gather(self, extraction: IssueExtraction, key: str, sha256: str | None, derived: Derived | None,
-                blocks: tuple[dict[URIRef, list[tuple]], dict[URIRef, list[tuple]]], began: float) -> IngestResult:
-        assert self._bulk is not None
+    def _gather(self, bulk: _BulkLoad, extraction: IssueExtraction, key: str, sha256: str | None,
+                derived: Derived | None, blocks: tuple[dict[URIRef, list[tuple]], dict[URIRef, list[tuple]]],
+                began: float) -> IngestResult:  # fmt: skip
         owned, shared = blocks
         sha256 = sha256 or sha256_of(Path(key))
         issue_graph = next(iter(owned))
@@ -423,9 +429,9 @@ class GraphStore:
             "documents": sorted(str(g) for g in owned if g != issue_graph),
             "triples": _count(owned) + _count(shared),
         }
-        self._bulk.add(owned, shared, lambda: self._finish(extraction, key, sha256, derived, entry))
-        if len(self._bulk.pending) >= self._bulk.batch:
-            self._write_gathered(self._bulk)
+        bulk.add(owned, shared, lambda: self._finish(extraction, key, sha256, derived, entry))
+        if len(bulk.pending) >= bulk.batch:
+            self._write_gathered(bulk)
         return IngestResult(key, extraction.issue, str(issue_graph), entry["triples"], False,
                             time.perf_counter() - began)  # fmt: skip
 
