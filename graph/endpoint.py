@@ -60,7 +60,7 @@ from urllib.parse import parse_qs, urlsplit
 import pyoxigraph as ox
 
 from gazettekg.graph.rdf import PREFIXES
-from gazettekg.graph.store import manifest_stamp
+from gazettekg.graph.store import manifest_stamp, transient
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7878
@@ -468,11 +468,7 @@ def _serve_queries(connection, store_dir: str, limits: Limits) -> None:  # a wor
             resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
         except (ImportError, ValueError, OSError):
             pass  # not on this platform: the time limit still bounds the damage
-    try:
-        endpoint = SparqlEndpoint(store_dir, limits)
-    except BaseException as error:  # reported to the parent, which refuses the request
-        endpoint = None
-        opening_error = f"the store could not be opened: {error}"
+    endpoint, opening_error = _open_endpoint(store_dir, limits)
     connection.send(("ready", None, None))  # the parent starts the query clock only after this
     while True:
         try:
@@ -481,6 +477,8 @@ def _serve_queries(connection, store_dir: str, limits: Limits) -> None:  # a wor
             return
         if job is None:
             return
+        if endpoint is None:  # the writer may have moved on since: opened again, once per job
+            endpoint, opening_error = _open_endpoint(store_dir, limits)
         if endpoint is None:
             connection.send(("refused", int(HTTPStatus.SERVICE_UNAVAILABLE), opening_error))
             continue
@@ -492,6 +490,21 @@ def _serve_queries(connection, store_dir: str, limits: Limits) -> None:  # a wor
         except Exception as error:  # anything else is the server's fault, said so
             outcome = ("refused", int(HTTPStatus.INTERNAL_SERVER_ERROR), f"query failed: {error}")
         connection.send(outcome)
+
+
+def _open_endpoint(store_dir: str, limits: Limits, attempts: int = 10) -> tuple[SparqlEndpoint | None, str]:
+    """A worker's read-only view, or the reason there is none. Opened again after a short wait when a
+    writer replaced a file during the open (a bulk load or compaction rolls RocksDB's MANIFEST)."""
+    delay = 0.05
+    for attempt in range(attempts):
+        try:
+            return SparqlEndpoint(store_dir, limits), ""
+        except BaseException as error:  # reported to the parent, which refuses the request
+            if attempt + 1 == attempts or not transient(error):
+                return None, f"the store could not be opened: {error}"
+            time.sleep(delay)
+            delay = min(2 * delay, 0.5)
+    raise AssertionError("unreachable")
 
 
 class _Worker:

@@ -21,9 +21,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from gazettekg.graph.damage import StoreDamaged
 from gazettekg.graph.ids import iri, normalize
 from gazettekg.graph.sparql import run
-from gazettekg.graph.store import GraphStore, manifest_stamp
+from gazettekg.graph.store import GraphStore, manifest_stamp, transient
 
 ROLE_LABELS = {"lead": "牵头", "support": "参与"}
 BASIS_LABELS = {"explicit": "明示", "implicit": "隐含"}
@@ -84,8 +85,11 @@ class StoreView:
                     self._stamp = stamp
                     self._cache = {}
                     self._extractions = OrderedDict()
-                except (OSError, RuntimeError):
-                    pass  # a writer is mid-flush: keep the previous view, try again next request
+                except (OSError, RuntimeError, StoreDamaged) as error:
+                    # A writer is mid-flush, or replaced a file during the open (a bulk load rolls
+                    # RocksDB's MANIFEST): keep the previous view, try again next request.
+                    if isinstance(error, StoreDamaged) and not transient(error):
+                        raise
             return self._graph
 
     @property
