@@ -60,7 +60,7 @@ from urllib.parse import parse_qs, urlsplit
 import pyoxigraph as ox
 
 from gazettekg.graph.rdf import PREFIXES
-from gazettekg.graph.store import manifest_stamp, transient
+from gazettekg.graph.store import manifest_stamp, retrying
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7878
@@ -492,19 +492,13 @@ def _serve_queries(connection, store_dir: str, limits: Limits) -> None:  # a wor
         connection.send(outcome)
 
 
-def _open_endpoint(store_dir: str, limits: Limits, attempts: int = 10) -> tuple[SparqlEndpoint | None, str]:
+def _open_endpoint(store_dir: str, limits: Limits) -> tuple[SparqlEndpoint | None, str]:
     """A worker's read-only view, or the reason there is none. Opened again after a short wait when a
     writer replaced a file during the open (a bulk load or compaction rolls RocksDB's MANIFEST)."""
-    delay = 0.05
-    for attempt in range(attempts):
-        try:
-            return SparqlEndpoint(store_dir, limits), ""
-        except BaseException as error:  # reported to the parent, which refuses the request
-            if attempt + 1 == attempts or not transient(error):
-                return None, f"the store could not be opened: {error}"
-            time.sleep(delay)
-            delay = min(2 * delay, 0.5)
-    raise AssertionError("unreachable")
+    try:
+        return retrying(lambda: SparqlEndpoint(store_dir, limits), errors=(Exception,)), ""
+    except BaseException as error:  # reported to the parent, which refuses the request
+        return None, f"the store could not be opened: {error}"
 
 
 class _Worker:

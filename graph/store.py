@@ -211,20 +211,27 @@ def transient(error: BaseException) -> bool:
     return "No such file or directory" in str(error) or "No such file" in str(getattr(error, "reason", ""))
 
 
-def reading[T](store_dir: Path, work: Callable[[GraphStore], T], attempts: int = 10) -> T:
-    """``work(store)`` on a read-only view of the store at ``store_dir``, run again on a fresh view
-    when a writer's compaction removed a file under it, so readers never fail because a writer is
-    busy; a store that stays broken raises as usual."""
+def retrying[T](work: Callable[[], T], attempts: int = 10,
+                errors: tuple[type[BaseException], ...] = (StoreDamaged, OSError, RuntimeError)) -> T:
+    """``work()``, run again after a short wait while it fails only because a writer moved on
+    (``transient``); any other failure, or the last, raises as usual."""
     delay = 0.05
     for attempt in range(attempts):
         try:
-            return work(GraphStore(store_dir, read_only=True))
-        except (StoreDamaged, OSError, RuntimeError) as error:
+            return work()
+        except errors as error:
             if attempt + 1 == attempts or not transient(error):
                 raise
             time.sleep(delay)
             delay = min(2 * delay, 0.5)
     raise AssertionError("unreachable")
+
+
+def reading[T](store_dir: Path, work: Callable[[GraphStore], T], attempts: int = 10) -> T:
+    """``work(store)`` on a read-only view of the store at ``store_dir``, run again on a fresh view
+    when a writer's compaction removed a file under it, so readers never fail because a writer is
+    busy; a store that stays broken raises as usual."""
+    return retrying(lambda: work(GraphStore(store_dir, read_only=True)), attempts)
 
 
 class _BulkLoad:
@@ -359,35 +366,44 @@ class GraphStore:
         issue_graph = rdf.issue_graph_iri(extraction)
         key = str(Path(source).resolve()) if source is not None else None
         before = self.manifest.get(key, {}) if key else {}
-        stale = [before["graph"]] if before.get("graph") and before["graph"] != str(issue_graph) else []
-        # Documents this input held before and holds no more go, unless another input holds them.
-        stale += self._unclaimed(set(before.get("documents", [])) - {str(g) for g in content}, key)
         # An input new to the store has nothing to replace: the bulk loader writes it (in a batch
         # during a bulk load, else at once — 0.15 s for the sample where an update takes 0.66 s).
         bulk = self._bulk or _BulkLoad(self.oxigraph, batch=1)
         if key is not None and not before and bulk.fresh(issue_graph, content):
-            blocks = graph_blocks(graph, issue_graph, content)
-            return self._gather(bulk, extraction, key, sha256, derived, blocks, began)
-        update, count = replacement_update(graph, issue_graph, stale, content)
-        self.oxigraph.update(update)
-        if key is not None:
-            sha256 = sha256 or sha256_of(Path(source))
-            self.save_extraction(extraction, sha256, key)
-            if derived is not None:
-                derived.write(extraction, key, sha256)
-            self.manifest[key] = {
-                "sha256": sha256,
-                "issue": extraction.issue,
-                "graph": str(issue_graph),
-                "documents": sorted(str(g) for g in content),
-                "triples": count,
-            }
-            self._write_manifest()
-            self.prune_extractions()
+            owned, shared = graph_blocks(graph, issue_graph, content)
+            count = _count(owned) + _count(shared)
+            sha256 = sha256 or sha256_of(Path(key))
+            bulk.add(owned, shared, lambda: self._record(extraction, key, sha256, derived, content, count))
+            if len(bulk.pending) >= bulk.batch:
+                self._write_gathered(bulk)
+        else:
+            stale = [before["graph"]] if before.get("graph") and before["graph"] != str(issue_graph) else []
+            # Documents this input held before and holds no more go, unless another input holds them.
+            stale += self._unclaimed(set(before.get("documents", [])) - {str(g) for g in content}, key)
+            update, count = replacement_update(graph, issue_graph, stale, content)
+            self.oxigraph.update(update)
+            if key is not None:
+                self._record(extraction, key, sha256 or sha256_of(Path(key)), derived, content, count)
+                self._write_manifest()
+                self.prune_extractions()
         return IngestResult(
             str(source or extraction.source.name), extraction.issue, str(issue_graph), count, False,
             time.perf_counter() - began,
         )  # fmt: skip
+
+    def _record(self, extraction: IssueExtraction, key: str, sha256: str, derived: Derived | None,
+                content: dict[URIRef, set[tuple]], triples: int) -> None:
+        """After the RDF write: the saved extraction, the property graph, the manifest entry (in memory)."""
+        self.save_extraction(extraction, sha256, key)
+        if derived is not None:
+            derived.write(extraction, key, sha256)
+        self.manifest[key] = {
+            "sha256": sha256,
+            "issue": extraction.issue,
+            "graph": str(rdf.issue_graph_iri(extraction)),
+            "documents": sorted(str(g) for g in content),
+            "triples": triples,
+        }
 
     # ---- bulk first loads ----
     def begin_bulk(self, batch: int = 25) -> None:
@@ -415,32 +431,6 @@ class GraphStore:
         if bulk.loaded and bulk.loaded * 4 >= len(self.manifest):
             self.oxigraph.optimize()
         return bulk.loaded
-
-    def _gather(self, bulk: _BulkLoad, extraction: IssueExtraction, key: str, sha256: str | None,
-                derived: Derived | None, blocks: tuple[dict[URIRef, list[tuple]], dict[URIRef, list[tuple]]],
-                began: float) -> IngestResult:  # fmt: skip
-        owned, shared = blocks
-        sha256 = sha256 or sha256_of(Path(key))
-        issue_graph = next(iter(owned))
-        entry = {
-            "sha256": sha256,
-            "issue": extraction.issue,
-            "graph": str(issue_graph),
-            "documents": sorted(str(g) for g in owned if g != issue_graph),
-            "triples": _count(owned) + _count(shared),
-        }
-        bulk.add(owned, shared, lambda: self._finish(extraction, key, sha256, derived, entry))
-        if len(bulk.pending) >= bulk.batch:
-            self._write_gathered(bulk)
-        return IngestResult(key, extraction.issue, str(issue_graph), entry["triples"], False,
-                            time.perf_counter() - began)  # fmt: skip
-
-    def _finish(self, extraction: IssueExtraction, key: str, sha256: str, derived: Derived | None,
-                entry: dict) -> None:
-        self.save_extraction(extraction, sha256, key)
-        if derived is not None:
-            derived.write(extraction, key, sha256)
-        self.manifest[key] = entry
 
     def _write_gathered(self, bulk: _BulkLoad) -> None:
         if not bulk.pending:
